@@ -1,0 +1,246 @@
+import Foundation
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// A bounded pool of libpq connections whose blocking calls run on a dedicated thread pool.
+///
+/// - At most `size` connections exist; each borrowed one runs its closure on its own thread,
+///   so Swift's cooperative pool never blocks on libpq.
+/// - A caller waits at most `acquireTimeout` for a connection, and at most `maxWaiters` callers
+///   wait at once; beyond that `PostgresError.Kind.poolExhausted` is thrown immediately, which the
+///   server answers with 503 rather than queueing without bound.
+/// - Broken connections are dropped; idle ones are probed before use, so a terminated backend or a
+///   restarted server is recovered from by reconnecting.
+public final class ConnectionPool: Sendable, Service {
+    public struct Configuration: Sendable {
+        public var connectionString: String
+        public var size: Int
+        public var acquireTimeout: Duration
+        public var maxWaiters: Int
+        public var applicationName: String
+
+        public init(
+            connectionString: String, size: Int = 8, acquireTimeout: Duration = .seconds(2),
+            maxWaiters: Int = 256, applicationName: String = "budget"
+        ) {
+            self.connectionString = connectionString
+            self.size = max(1, size)
+            self.acquireTimeout = acquireTimeout
+            self.maxWaiters = maxWaiters
+            self.applicationName = applicationName
+        }
+    }
+
+    /// A point-in-time view of the pool, for metrics and readiness.
+    public struct Usage: Sendable, Equatable {
+        public var size: Int
+        public var inUse: Int
+        public var idle: Int
+        public var waiting: Int
+    }
+
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var permits: Int
+        var idle: [PostgresConnection] = []
+        var waiters: [Waiter] = []
+        var nextWaiterID: UInt64 = 0
+        var closed = false
+    }
+
+    public let configuration: Configuration
+    public let logger: Logger
+    private let threads: NIOThreadPool
+    private let state: Mutex<State>
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        threads = NIOThreadPool(numberOfThreads: configuration.size)
+        threads.start()
+        state = Mutex(State(permits: configuration.size))
+    }
+
+    public var usage: Usage {
+        state.withLock { s in
+            Usage(size: configuration.size, inUse: configuration.size - s.permits - 0, idle: s.idle.count,
+                  waiting: s.waiters.count)
+        }
+    }
+
+    /// Lends one connection to `body`, which runs on a pool thread and must not keep it.
+    @discardableResult
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        try await acquirePermit()
+        defer { releasePermit() }
+        return try await threads.runIfActive { [self] in
+            let connection = try checkout()
+            defer { checkin(connection) }
+            return try body(connection)
+        }
+    }
+
+    /// Runs `body` in a transaction, retrying the whole transaction on serialization failures and
+    /// deadlocks, and once more when the connection turned out to be dead before anything ran.
+    @discardableResult
+    public func transaction<T: Sendable>(
+        isolation: IsolationLevel = .readCommitted,
+        readOnly: Bool = false,
+        retry: RetryPolicy = .default,
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        var reconnects = 0
+        while true {
+            attempt += 1
+            do {
+                return try await withConnection { connection in
+                    do {
+                        try connection.begin(isolation: isolation, readOnly: readOnly)
+                    } catch let error as PostgresError where error.isConnectionFailure {
+                        throw DeadBeforeBegin(underlying: error)
+                    }
+                    return try connection.finishTransaction(body)
+                }
+            } catch let error as PostgresError where error.sqlState?.isTransient == true && attempt < retry.maxAttempts {
+                logger.debug("retrying transaction", metadata: ["sqlstate": "\(error.sqlState!)", "attempt": "\(attempt)"])
+                try await Task.sleep(for: retry.delay(afterAttempt: attempt))
+            } catch let failure as DeadBeforeBegin {
+                // Nothing ran, so running again on a fresh connection is safe.
+                guard reconnects < 2 else { throw failure.underlying }
+                reconnects += 1
+                attempt -= 1
+            }
+        }
+    }
+
+    /// Answers whether the database is reachable right now (for /readyz).
+    public func ping() async -> Bool {
+        do {
+            return try await withConnection { connection in
+                try connection.query("SELECT 1").count == 1
+            }
+        } catch {
+            return false
+        }
+    }
+
+    /// Closes idle connections, fails waiters, and stops the threads. In-flight work finishes first.
+    public func shutdown() async {
+        let (idle, waiters) = state.withLock { s in
+            s.closed = true
+            defer { s.idle = []; s.waiters = [] }
+            return (s.idle, s.waiters)
+        }
+        for waiter in waiters {
+            waiter.continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "the database pool is shutting down"))
+        }
+        drop(idle)
+        try? await threads.shutdownGracefully()
+    }
+
+    /// ServiceLifecycle: keeps the pool open until graceful shutdown, then closes it.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    private func drop(_ connections: [PostgresConnection]) {
+        if !connections.isEmpty { logger.debug("closing idle connections", metadata: ["count": "\(connections.count)"]) }
+    }
+
+    // MARK: - Permits
+
+    private func acquirePermit() async throws {
+        let id: UInt64 = state.withLock { s in
+            s.nextWaiterID += 1
+            return s.nextWaiterID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                enum Decision { case go, wait, exhausted, closed }
+                let decision: Decision = state.withLock { s in
+                    if s.closed { return .closed }
+                    if s.permits > 0 {
+                        s.permits -= 1
+                        return .go
+                    }
+                    if s.waiters.count >= configuration.maxWaiters { return .exhausted }
+                    s.waiters.append(Waiter(id: id, continuation: continuation))
+                    return .wait
+                }
+                switch decision {
+                case .go: continuation.resume()
+                case .exhausted: continuation.resume(throwing: exhaustedError)
+                case .closed:
+                    continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "the database pool is shutting down"))
+                case .wait:
+                    let timeout = configuration.acquireTimeout
+                    Task { [self] in
+                        try? await Task.sleep(for: timeout)
+                        failWaiter(id, with: exhaustedError)
+                    }
+                }
+            }
+        } onCancel: {
+            failWaiter(id, with: CancellationError())
+        }
+    }
+
+    private var exhaustedError: PostgresError {
+        PostgresError(kind: .poolExhausted, message: "all \(configuration.size) database connections are busy")
+    }
+
+    private func failWaiter(_ id: UInt64, with error: any Error) {
+        let waiter: Waiter? = state.withLock { s in
+            guard let index = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return s.waiters.remove(at: index)
+        }
+        waiter?.continuation.resume(throwing: error)
+    }
+
+    private func releasePermit() {
+        let next: Waiter? = state.withLock { s in
+            if s.waiters.isEmpty {
+                s.permits += 1
+                return nil
+            }
+            return s.waiters.removeFirst()  // the permit passes straight to the oldest waiter
+        }
+        next?.continuation.resume()
+    }
+
+    // MARK: - Connections (called on pool threads while holding a permit)
+
+    private struct DeadBeforeBegin: Error {
+        let underlying: PostgresError
+    }
+
+    private func checkout() throws -> PostgresConnection {
+        while let candidate = state.withLock({ $0.idle.popLast() }) {
+            if candidate.probeIdle() { return candidate }
+            logger.info("dropping a broken idle database connection")
+        }
+        return try PostgresConnection(
+            connectionString: configuration.connectionString,
+            applicationName: configuration.applicationName, logger: logger)
+    }
+
+    private func checkin(_ connection: PostgresConnection) {
+        guard connection.isConnected else {
+            // One dead connection usually means the server restarted: drop the idle ones too,
+            // they will be probed anyway, but reconnecting eagerly avoids a second failure.
+            state.withLock { s in s.idle.removeAll { !$0.probeIdle() } }
+            return
+        }
+        state.withLock { s in
+            if !s.closed { s.idle.append(connection) }
+        }
+    }
+}

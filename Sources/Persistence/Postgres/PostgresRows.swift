@@ -1,0 +1,49 @@
+/// The rows of a statement's result, copied out of libpq's `PGresult` so they may cross threads.
+public struct PostgresRows: Sendable, Sequence {
+    public let columns: [String]
+    public let rows: [PostgresRow]
+    /// Rows affected by INSERT/UPDATE/DELETE (libpq's `PQcmdTuples`), 0 otherwise.
+    public let affectedRows: Int
+
+    init(columns: [String], values: [[String?]], affectedRows: Int) {
+        self.columns = columns
+        let index = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        rows = values.map { PostgresRow(index: index, values: $0) }
+        self.affectedRows = affectedRows
+    }
+
+    public var count: Int { rows.count }
+    public var first: PostgresRow? { rows.first }
+    public func makeIterator() -> IndexingIterator<[PostgresRow]> { rows.makeIterator() }
+}
+
+/// One result row; values are PostgreSQL's text output, decoded on demand.
+public struct PostgresRow: Sendable {
+    let index: [String: Int]
+    public let values: [String?]
+
+    /// Decodes a non-null column.
+    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresError) -> T {
+        guard let position = index[column] else {
+            throw PostgresError(kind: .decoding, message: "no column \(column) in result")
+        }
+        guard let text = values[position] else {
+            throw PostgresError(kind: .decoding, message: "column \(column) is NULL, expected \(T.self)")
+        }
+        return try T(postgresText: text)
+    }
+
+    /// Decodes a column that may be NULL.
+    public func decode<T: PostgresDecodable>(_ column: String, as type: T?.Type) throws(PostgresError) -> T? {
+        guard let position = index[column] else {
+            throw PostgresError(kind: .decoding, message: "no column \(column) in result")
+        }
+        guard let text = values[position] else { return nil }
+        return try T(postgresText: text)
+    }
+
+    public subscript(column: String) -> String? {
+        guard let position = index[column] else { return nil }
+        return values[position]
+    }
+}

@@ -1,0 +1,62 @@
+import Logging
+import Persistence
+
+/// Everything `budget-server` reads from its environment.
+///
+/// | variable | default | meaning |
+/// |---|---|---|
+/// | `DATABASE_URL` | (required) | libpq connection string or URI |
+/// | `HOST` / `PORT` | 127.0.0.1 / 8080 | listening address |
+/// | `DB_POOL_SIZE` | 8 | database connections (and their threads) |
+/// | `DB_ACQUIRE_TIMEOUT_MS` | 2000 | wait for a free connection before answering 503 |
+/// | `DB_MAX_WAITERS` | 256 | requests allowed to wait for a connection at once |
+/// | `MIGRATE_ON_START` | false | apply pending migrations before serving |
+/// | `LOG_LEVEL` / `LOG_FORMAT` | info / json | swift-log level; `json` or `text` lines on stderr |
+struct ServerConfiguration: Sendable {
+    enum LogFormat: String, Sendable { case json, text }
+
+    var host: String
+    var port: Int
+    var pool: ConnectionPool.Configuration
+    var migrateOnStart: Bool
+    var logLevel: Logger.Level
+    var logFormat: LogFormat
+
+    struct Invalid: Error, CustomStringConvertible {
+        let variable: String
+        let reason: String
+        var description: String { "\(variable): \(reason)" }
+    }
+
+    init(environment: [String: String]) throws {
+        func integer(_ name: String, _ fallback: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let text = environment[name], !text.isEmpty else { return fallback }
+            guard let value = Int(text), range.contains(value) else {
+                throw Invalid(variable: name, reason: "expected an integer in \(range.lowerBound)...\(range.upperBound), got \"\(text)\"")
+            }
+            return value
+        }
+        guard let url = environment["DATABASE_URL"], !url.isEmpty else {
+            throw Invalid(variable: "DATABASE_URL", reason: "is not set (a libpq connection string, e.g. postgresql://postgres@127.0.0.1:54329/budget)")
+        }
+        host = environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        port = try integer("PORT", 8080, range: 0...65535)
+        pool = ConnectionPool.Configuration(
+            connectionString: url,
+            size: try integer("DB_POOL_SIZE", 8, range: 1...512),
+            acquireTimeout: .milliseconds(try integer("DB_ACQUIRE_TIMEOUT_MS", 2000, range: 0...600_000)),
+            maxWaiters: try integer("DB_MAX_WAITERS", 256, range: 0...100_000),
+            applicationName: "budget-server")
+        migrateOnStart = ["1", "true", "yes"].contains(environment["MIGRATE_ON_START"]?.lowercased() ?? "")
+        let level = environment["LOG_LEVEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "info"
+        guard let parsedLevel = Logger.Level(rawValue: level) else {
+            throw Invalid(variable: "LOG_LEVEL", reason: "unknown level \"\(level)\"")
+        }
+        logLevel = parsedLevel
+        let format = environment["LOG_FORMAT"].flatMap { $0.isEmpty ? nil : $0 } ?? "json"
+        guard let parsedFormat = LogFormat(rawValue: format) else {
+            throw Invalid(variable: "LOG_FORMAT", reason: "expected json or text, got \"\(format)\"")
+        }
+        logFormat = parsedFormat
+    }
+}

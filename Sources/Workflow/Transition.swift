@@ -1,0 +1,70 @@
+import Foundation
+
+/// The budget entry state machine (SPEC §3): one pure, exhaustive decision per request.
+public enum Transition {
+    /// Decides whether `request` may happen and what follows, or throws why not.
+    ///
+    /// The checks run in this order, and the first failing one is thrown:
+    /// 1. scope — an actor that may not read the entry gets ``WorkflowError/notFound(resource:)``,
+    ///    exactly as if it did not exist (so no later check can reveal it);
+    /// 2. role — a role that may never do the action gets ``WorkflowError/forbidden(_:)``;
+    /// 3. state — an action not possible from the current state for this role gets
+    ///    ``WorkflowError/illegalTransition(state:action:)``;
+    /// 4. reason — `reject` and `revise` without a non-blank reason get ``WorkflowError/reasonRequired(action:)``;
+    /// 5. rules — `submit` and `approve` with any violation get ``WorkflowError/validationFailed(_:)``.
+    public static func decide(_ request: TransitionRequest) throws(WorkflowError) -> TransitionOutcome {
+        let role = request.actor.role
+        guard canRead(request.actor, request.scope) else {
+            throw .notFound(resource: "entry")
+        }
+        let step: Step
+        switch rule(for: role, request.action, from: request.state) {
+        case .forbidden:
+            throw .forbidden("role \(role.rawValue) may not \(request.action.rawValue) entries")
+        case .illegal:
+            throw .illegalTransition(state: request.state, action: request.action)
+        case .allowed(let allowed):
+            step = allowed
+        }
+        let reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let givenReason = (reason?.isEmpty ?? true) ? nil : reason
+        if step.needsReason, givenReason == nil {
+            throw .reasonRequired(action: request.action.rawValue)
+        }
+        if step.needsRules, !request.violations.isEmpty {
+            throw .validationFailed(request.violations)
+        }
+        return TransitionOutcome(
+            from: request.state,
+            to: step.to,
+            newRevision: step.newRevision,
+            supersedesPrevious: request.action == .publish,
+            rulesRequired: step.needsRules,
+            reason: givenReason,
+            auditAction: request.action.rawValue,
+            auditDescription: step.newRevision == nil
+                ? "\(request.action.rawValue): \(request.state.rawValue) → \(step.to.rawValue)"
+                : "\(request.action.rawValue): new draft revision of a \(request.state.rawValue) entry"
+        )
+    }
+
+    /// Whether `actor` may see an entry with `scope`: officers their unit's, department reviewers
+    /// their department's units', finance reviewers and auditors all, admins none.
+    public static func canRead(_ actor: Actor, _ scope: EntryScope) -> Bool {
+        actor.readScope.contains(scope)
+    }
+
+    /// Whether `action` from `state` needs the validation rules to pass (submit, approve).
+    public static func requiresRules(_ action: EntryAction, from state: EntryState) -> Bool {
+        Role.allCases.contains { role in
+            if case .allowed(let step) = rule(for: role, action, from: state) { return step.needsRules }
+            return false
+        }
+    }
+
+    /// Whether validation for `action` from `state` must include V7 (the control figure): only
+    /// the finance bureau's approval.
+    public static func checksControlFigure(_ action: EntryAction, from state: EntryState) -> Bool {
+        action == .approve && state == .financeReview
+    }
+}

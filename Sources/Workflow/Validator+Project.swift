@@ -1,0 +1,60 @@
+import Foundation
+
+extension Validator {
+    /// V3: a project has exactly four cumulative plan percentages (end of March, June, October,
+    /// December), each within 0–100, never decreasing, the last exactly 100. Other kinds have no
+    /// plan: a non-empty one is a violation rather than silently ignored, since it usually means
+    /// the kind is wrong.
+    static func checkPlan(_ draft: EntryDraft) -> [Violation] {
+        let plan = draft.plan
+        guard draft.kind == .project else {
+            guard plan.isEmpty else {
+                return [Violation(
+                    rule: .v3, field: "plan",
+                    message: "only projects have a spending plan; a \(draft.kind.rawValue) entry must leave it empty")]
+            }
+            return []
+        }
+        var violations: [Violation] = []
+        if plan.count != 4 {
+            violations.append(Violation(
+                rule: .v3, field: "plan",
+                message: "a project needs exactly four plan percentages (end of March, June, October, December), not \(plan.count)"))
+        }
+        for (index, point) in plan.enumerated() where point < .zero || point > .hundred {
+            violations.append(Violation(
+                rule: .v3, field: "plan[\(index)]", message: "plan percentage \(point) is outside 0–100"))
+        }
+        for index in plan.indices.dropFirst() where plan[index] < plan[index - 1] {
+            violations.append(Violation(
+                rule: .v3, field: "plan[\(index)]",
+                message: "the plan is cumulative and may not decrease (\(plan[index - 1]) then \(plan[index]))"))
+        }
+        if let last = plan.last, last != .hundred {
+            violations.append(Violation(
+                rule: .v3, field: "plan[\(plan.count - 1)]", message: "the last plan percentage must be 100.00, not \(last)"))
+        }
+        return violations
+    }
+
+    /// V4: a project has goals text, at least one 产出指标 (output) indicator and at least one
+    /// 效果指标, 效益指标 or 满意度指标 (outcome) indicator. Other kinds need none.
+    static func checkPerformance(_ draft: EntryDraft) -> [Violation] {
+        guard draft.kind == .project else { return [] }
+        var violations: [Violation] = []
+        if draft.goals.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            violations.append(Violation(rule: .v4, field: "goals", message: "a project needs performance goals (绩效目标)"))
+        }
+        let levels = Set(draft.indicators.map { $0.l1.trimmingCharacters(in: .whitespacesAndNewlines) })
+        if !levels.contains(Indicator.outputLevel) {
+            violations.append(Violation(
+                rule: .v4, field: "indicators", message: "a project needs at least one 产出指标 (output) indicator"))
+        }
+        if levels.isDisjoint(with: Indicator.outcomeLevels) {
+            violations.append(Violation(
+                rule: .v4, field: "indicators",
+                message: "a project needs at least one 效果指标, 效益指标 or 满意度指标 (outcome) indicator"))
+        }
+        return violations
+    }
+}

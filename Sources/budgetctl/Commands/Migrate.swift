@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Persistence
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending schema migrations from sql/migrations, in order.",
+        discussion: """
+            Each migration runs in its own transaction and is recorded with its checksum; an applied
+            migration whose file has changed is refused. Running it again is a no-op.
+
+            Example:
+              DATABASE_URL=postgresql://postgres@127.0.0.1:54329/budget budgetctl migrate
+            """
+    )
+
+    @OptionGroup var db: DatabaseOptions
+
+    @Option(help: "Folder holding the migration files (default: sql/migrations of the checkout or $BUDGET_SQL_DIR).")
+    var migrations: String?
+
+    func run() async throws {
+        try await reportingFailures {
+            let directory = try migrations.map { URL(fileURLWithPath: $0) } ?? MigrationSource.migrationsDirectory()
+            let files = try MigrationSource.load(directory: directory)
+            let pool = try db.makePool()
+            let report = try await Migrator(migrations: files).migrate(pool: pool, logger: CLI.logger)
+            for file in report.applied { print("applied \(file)") }
+            print(report.applied.isEmpty
+                  ? "database is up to date (\(report.alreadyApplied) migrations)"
+                  : "applied \(report.applied.count), \(report.alreadyApplied) already applied")
+            await pool.shutdown()
+        }
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# One command from a fresh clone: start the private PostgreSQL (creating it the first time),
+# apply migrations, load the sample data once, and run budget-server on port 8080 (or $PORT).
+# Works as root. Stop with Ctrl-C; stop PostgreSQL with deploy/pg-stop.sh.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+export DATABASE_URL=${DATABASE_URL:-$(bash deploy/pg-start.sh | tail -n 1)}
+swift build -c "${BUILD_CONFIGURATION:-debug}" --product budget-server
+swift build -c "${BUILD_CONFIGURATION:-debug}" --product budgetctl
+bin=$(swift build -c "${BUILD_CONFIGURATION:-debug}" --show-bin-path)
+
+"$bin/budgetctl" migrate
+if [ -x scripts/load-sample.sh ]; then
+    bash scripts/load-sample.sh "$bin/budgetctl"
+fi
+
+echo "budget-server on http://127.0.0.1:${PORT:-8080} (DATABASE_URL=$DATABASE_URL)" >&2
+export PORT=${PORT:-8080} LOG_FORMAT=${LOG_FORMAT:-text}
+exec "$bin/budget-server"
