@@ -20,6 +20,8 @@ public enum WorkflowError: Error, Sendable, Hashable {
     case invalidInput(String, details: [ErrorDetail] = [])
     /// No valid credentials.
     case unauthorized(String)
+    /// Several items of an all-or-nothing batch failed; nothing was changed. `details` names each.
+    case batchFailed(String, details: [ErrorDetail], category: Category)
 
     /// How a caller should treat an error; the one thing the HTTP status and exit code depend on.
     public enum Category: String, Sendable, Hashable, Codable, CaseIterable {
@@ -44,6 +46,13 @@ public enum WorkflowError: Error, Sendable, Hashable {
         case .conflict: return "conflict"
         case .invalidInput: return "invalid_input"
         case .unauthorized: return "unauthorized"
+        case .batchFailed(_, _, let category):
+            switch category {
+            case .validation: return "validation_failed"
+            case .notFound: return "not_found"
+            case .forbidden: return "forbidden"
+            case .conflict, .preconditionFailed, .invalidInput, .unauthorized: return "batch_failed"
+            }
         }
     }
 
@@ -57,6 +66,7 @@ public enum WorkflowError: Error, Sendable, Hashable {
         case .validationFailed: return .validation
         case .reasonRequired, .invalidInput: return .invalidInput
         case .unauthorized: return .unauthorized
+        case .batchFailed(_, _, let category): return category
         }
     }
 
@@ -82,6 +92,8 @@ public enum WorkflowError: Error, Sendable, Hashable {
             return why
         case .unauthorized(let why):
             return why
+        case .batchFailed(let why, _, _):
+            return why
         }
     }
 
@@ -90,7 +102,7 @@ public enum WorkflowError: Error, Sendable, Hashable {
         switch self {
         case .validationFailed(let violations):
             return violations.map { ErrorDetail(field: $0.field, rule: $0.rule, message: $0.message) }
-        case .invalidInput(_, let details):
+        case .invalidInput(_, let details), .batchFailed(_, let details, _):
             return details
         case .notFound, .forbidden, .illegalTransition, .reasonRequired, .staleVersion, .conflict, .unauthorized:
             return []

@@ -1,0 +1,269 @@
+import Crypto
+import Foundation
+import Workflow
+
+/// Organizations, users and tokens, control figures, waivers and the audit log: the finance
+/// bureau's and the administrator's side. Every change is audited.
+public struct AdminService: Sendable {
+    public let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) { self.pool = pool }
+
+    // MARK: - Organizations
+
+    public func addOrganization(_ organization: Organization, by caller: Caller) async throws {
+        try require(caller, .admin, "only an administrator manages organizations")
+        try await pool.transaction { connection in
+            if organization.kind == .unit {
+                guard let parent = organization.parentCode,
+                      try connection.query("SELECT 1 AS x FROM organizations WHERE code = \(parent) AND kind = 'department'").count == 1
+                else {
+                    throw WorkflowError.invalidInput("a unit needs --parent naming an existing department",
+                        details: [ErrorDetail(field: "parent", message: "unknown department \(organization.parentCode ?? "(none)")")])
+                }
+            } else if organization.parentCode != nil {
+                throw WorkflowError.invalidInput("a department has no parent", details: [ErrorDetail(field: "parent", message: "not allowed")])
+            }
+            do {
+                try connection.query("""
+                    INSERT INTO organizations (code, name, kind, parent_code, nature, level, funding)
+                    VALUES (\(organization.code), \(organization.name), \(organization.kind.rawValue), \(organization.parentCode),
+                            \(organization.nature), \(organization.level), \(organization.funding))
+                    """)
+            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                throw WorkflowError.conflict("organization \(organization.code) already exists")
+            } catch let error as PostgresError where error.sqlState == .checkViolation {
+                throw WorkflowError.invalidInput("organization \(organization.code) is invalid (\(error.constraint ?? error.message))")
+            }
+            var changes = ["name": organization.name, "kind": organization.kind.rawValue]
+            changes["parent"] = organization.parentCode
+            try AuditLog.append(.init(chain: "org:\(organization.code)", action: "org.add", changes: changes), by: caller, on: connection)
+        }
+    }
+
+    public func organizations() async throws -> [Organization] {
+        try await pool.withConnection { connection in
+            try connection.query("SELECT * FROM organizations ORDER BY coalesce(parent_code, code), parent_code NULLS FIRST, code").map { row in
+                Organization(
+                    code: try row.decode("code"), name: try row.decode("name"),
+                    kind: OrgKind(rawValue: try row.decode("kind")) ?? .unit,
+                    parentCode: try row.decode("parent_code", as: String?.self), nature: try row.decode("nature", as: String?.self),
+                    level: try row.decode("level", as: String?.self), funding: try row.decode("funding", as: String?.self))
+            }
+        }
+    }
+
+    // MARK: - Users and tokens
+
+    public struct User: Sendable, Hashable, Codable {
+        public var name: String
+        public var role: Role
+        public var org: String?
+        public var revoked: Bool
+        public var createdAt: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case name, role, org, revoked
+            case createdAt = "created_at"
+        }
+    }
+
+    /// A new user and its bearer token, shown only now; only its SHA-256 is stored.
+    ///
+    /// The very first admin may be created with no caller (bootstrap); afterwards an admin must act.
+    public func addUser(name: String, role: Role, org: String?, expiresAt: Timestamp? = nil, by caller: Caller?) async throws -> String {
+        try await pool.transaction { connection in
+            let admins: Int = try connection.query("""
+                SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND revoked_at IS NULL
+                """).first!.decode("n")
+            let actor: Caller
+            if let caller {
+                try require(caller, .admin, "only an administrator manages users")
+                actor = caller
+            } else if admins == 0 && role == .admin {
+                actor = Caller(actor: Actor(name: name, role: .admin), channel: .cli)
+            } else {
+                throw WorkflowError.unauthorized("name the acting administrator with --as (only the first admin needs none)")
+            }
+            switch role {
+            case .officer, .departmentReviewer:
+                let kind = role == .officer ? "unit" : "department"
+                guard let org, try connection.query("SELECT 1 AS x FROM organizations WHERE code = \(org) AND kind = \(kind)").count == 1 else {
+                    throw WorkflowError.invalidInput("role \(role.rawValue) needs --org naming an existing \(kind)",
+                        details: [ErrorDetail(field: "org", message: "unknown \(kind) \(org ?? "(none)")")])
+                }
+            case .financeReviewer, .auditor, .admin:
+                break
+            }
+            let userID: Int64
+            do {
+                userID = try connection.query("""
+                    INSERT INTO users (name, role, org_code) VALUES (\(name), \(role.rawValue), \(org)) RETURNING id
+                    """).first!.decode("id")
+            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                throw WorkflowError.conflict("user \(name) already exists")
+            } catch let error as PostgresError where error.sqlState == .checkViolation {
+                throw WorkflowError.invalidInput("user name \(name.debugDescription) is invalid: letters, digits and . _ @ - only")
+            }
+            let token = Self.newToken()
+            try connection.query("""
+                INSERT INTO api_tokens (user_id, token_hash, expires_at) VALUES (\(userID), \(Self.hash(token)), \(expiresAt))
+                """)
+            var changes = ["role": role.rawValue]
+            changes["org"] = org
+            try AuditLog.append(.init(chain: "user:\(name)", action: "user.add", changes: changes), by: actor, on: connection)
+            return token
+        }
+    }
+
+    public func users() async throws -> [User] {
+        try await pool.withConnection { connection in
+            try connection.query("SELECT name, role, org_code, revoked_at IS NOT NULL AS revoked, created_at FROM users ORDER BY name").map { row in
+                User(name: try row.decode("name"), role: Role(rawValue: try row.decode("role")) ?? .auditor,
+                     org: try row.decode("org_code", as: String?.self), revoked: try row.decode("revoked"),
+                     createdAt: try row.decode("created_at"))
+            }
+        }
+    }
+
+    /// Revokes a user and all its tokens.
+    public func revokeUser(_ name: String, by caller: Caller) async throws {
+        try require(caller, .admin, "only an administrator manages users")
+        try await pool.transaction { connection in
+            guard let row = try connection.query("""
+                UPDATE users SET revoked_at = coalesce(revoked_at, now()) WHERE name = \(name) RETURNING id
+                """).first else { throw WorkflowError.notFound(resource: "user") }
+            let id: Int64 = try row.decode("id")
+            try connection.query("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE user_id = \(id)")
+            try AuditLog.append(.init(chain: "user:\(name)", action: "user.revoke"), by: caller, on: connection)
+        }
+    }
+
+    /// The active user a bearer token belongs to, or nil (unknown, revoked or expired token).
+    public func authenticate(token: String, channel: Channel = .api) async throws -> Caller? {
+        guard token.utf8.count <= 200 else { return nil }
+        return try await pool.withConnection { connection in
+            guard let row = try connection.query("""
+                SELECT u.name, u.role, u.org_code FROM api_tokens t JOIN users u ON u.id = t.user_id
+                WHERE t.token_hash = \(Self.hash(token)) AND t.revoked_at IS NULL AND u.revoked_at IS NULL
+                  AND (t.expires_at IS NULL OR t.expires_at > now())
+                """).first else { return nil }
+            return try Self.caller(row, channel: channel)
+        }
+    }
+
+    /// A registered, active user by name (`budgetctl --as`).
+    public func user(named name: String, channel: Channel = .cli) async throws -> Caller {
+        try await pool.withConnection { connection in
+            guard let row = try connection.query("""
+                SELECT name, role, org_code FROM users WHERE name = \(name) AND revoked_at IS NULL
+                """).first else { throw WorkflowError.unauthorized("no active user named \(name)") }
+            return try Self.caller(row, channel: channel)
+        }
+    }
+
+    static func caller(_ row: PostgresRow, channel: Channel) throws -> Caller {
+        guard let role = Role(rawValue: try row.decode("role")) else {
+            throw PostgresError(kind: .decoding, message: "unknown role")
+        }
+        return Caller(actor: Actor(name: try row.decode("name"), role: role, orgCode: try row.decode("org_code", as: String?.self)),
+                      channel: channel)
+    }
+
+    /// 32 random bytes (256 bits) from the system's CSPRNG, base64url, with a recognisable prefix.
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let base64 = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return "bgt_" + base64
+    }
+
+    static func hash(_ token: String) -> ByteA { ByteA(Array(SHA256.hash(data: Data(token.utf8)))) }
+
+    // MARK: - Control figures and waivers
+
+    /// Sets (or changes) the ceiling of a unit-year.
+    public func setControlFigure(unit: String, year: Int, amount: Money, by caller: Caller) async throws {
+        try require(caller, .financeReviewer, "only the finance bureau sets control figures")
+        guard amount >= .zero else {
+            throw WorkflowError.invalidInput("a control figure cannot be negative", details: [ErrorDetail(field: "amount", message: amount.description)])
+        }
+        try await pool.transaction { connection in
+            _ = try EntryService.unitScope(unit, for: caller.actor, on: connection)
+            let previous = try connection.query("""
+                SELECT amount FROM control_figures WHERE unit_code = \(unit) AND year = \(year) FOR UPDATE
+                """).first?.decode("amount", as: Money.self)
+            try connection.query("""
+                INSERT INTO control_figures (unit_code, year, amount, set_by) VALUES (\(unit), \(year), \(amount), \(caller.actor.name))
+                ON CONFLICT (unit_code, year) DO UPDATE SET amount = EXCLUDED.amount, set_by = EXCLUDED.set_by, set_at = now()
+                """)
+            var changes = ["amount": amount.description]
+            changes["previous"] = previous?.description
+            try AuditLog.append(.init(chain: "control:\(unit):\(year)", action: "control.set", changes: changes), by: caller, on: connection)
+        }
+    }
+
+    /// Waives one rule for one entry revision, with a reason.
+    public func waive(_ rule: RuleCode, for id: UUID, reason: String, by caller: Caller) async throws {
+        try require(caller, .financeReviewer, "only the finance bureau waives rules")
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw WorkflowError.reasonRequired(action: "waive") }
+        try await pool.transaction { connection in
+            guard let entry = try EntryRows.load(id, lock: true, on: connection) else { throw WorkflowError.notFound(resource: "entry") }
+            guard !entry.state.isTerminal else {
+                throw WorkflowError.conflict("entry \(entry.content.code) is \(entry.state.rawValue); waivers apply to entries still in review")
+            }
+            do {
+                try connection.query("""
+                    INSERT INTO waivers (entry_id, rule, reason, granted_by) VALUES (\(id), \(rule.rawValue), \(reason), \(caller.actor.name))
+                    """)
+            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                throw WorkflowError.conflict("rule \(rule.rawValue) is already waived for entry \(entry.content.code)")
+            }
+            try AuditLog.append(.init(
+                chain: AuditLog.entryChain(year: entry.year, code: entry.content.code), action: "waive", entryID: id,
+                revision: entry.revision, fromState: entry.state.rawValue, toState: entry.state.rawValue, reason: reason,
+                changes: ["rule": rule.rawValue]), by: caller, on: connection)
+        }
+    }
+
+    // MARK: - Audit log
+
+    /// Recomputes every chain; readable by the finance bureau and auditors.
+    public func verifyAudit(by caller: Caller, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> AuditVerification {
+        guard [.auditor, .financeReviewer, .admin].contains(caller.actor.role) else {
+            throw WorkflowError.forbidden("role \(caller.actor.role.rawValue) may not read the audit log")
+        }
+        return try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
+            try AuditLog.verify(on: connection, progress: progress)
+        }
+    }
+
+    /// Records every chain head so that a truncated chain is detected later.
+    @discardableResult
+    public func checkpointAudit() async throws -> Int64 {
+        try await pool.transaction(isolation: .repeatableRead) { connection in try AuditLog.checkpoint(on: connection) }
+    }
+
+    /// Audit events, newest first, optionally of one entry code.
+    public func auditLog(entry code: String? = nil, year: Int? = nil, limit: Int = 100, by caller: Caller) async throws -> [AuditLog.StoredEvent] {
+        guard [.auditor, .financeReviewer, .admin].contains(caller.actor.role) else {
+            throw WorkflowError.forbidden("role \(caller.actor.role.rawValue) may not read the audit log")
+        }
+        return try await pool.withConnection { connection in
+            var condition: SQL = "TRUE"
+            if let code {
+                condition = year.map { "chain = \(AuditLog.entryChain(year: $0, code: code))" }
+                    ?? "chain LIKE 'entry:%' AND split_part(chain, ':', 3) = \(code)"
+            }
+            return try connection.query("""
+                SELECT \(AuditLog.eventColumns) FROM audit_events WHERE \(condition) ORDER BY id DESC LIMIT \(limit)
+                """).map { try AuditLog.decodeEvent($0).0 }
+        }
+    }
+
+    private func require(_ caller: Caller, _ role: Role, _ message: String) throws {
+        guard caller.actor.role == role else { throw WorkflowError.forbidden(message) }
+    }
+}

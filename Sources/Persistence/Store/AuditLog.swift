@@ -1,0 +1,246 @@
+import Crypto
+import Foundation
+import Workflow
+
+/// The hash-chained, append-only audit log (SPEC §4).
+///
+/// Design: every event belongs to a *chain* — one per entry (`entry:YEAR:CODE`, all revisions) and
+/// one per other subject (`user:NAME`, `org:CODE`, `control:UNIT:YEAR`, `publication:DEPT:YEAR`).
+/// An event's hash is SHA-256 over its canonical bytes (`AuditRecord.canonicalBytes`), which
+/// include the previous event's hash in the same chain. Appending locks only that chain's head row,
+/// so writers on different entries never queue behind one global lock. Checkpoints record every
+/// chain head, so truncating a chain (and rewriting its head) is still detected.
+public enum AuditLog {
+    static let genesis = [UInt8](repeating: 0, count: 32)
+
+    /// What to append; chain position, time and hashes are filled in by `append`.
+    public struct Event: Sendable {
+        public var chain: String
+        public var action: String
+        public var entryID: UUID?
+        public var revision: Int?
+        public var fromState: String?
+        public var toState: String?
+        public var reason: String?
+        public var changes: [String: String]
+
+        public init(
+            chain: String, action: String, entryID: UUID? = nil, revision: Int? = nil, fromState: String? = nil,
+            toState: String? = nil, reason: String? = nil, changes: [String: String] = [:]
+        ) {
+            self.chain = chain
+            self.action = action
+            self.entryID = entryID
+            self.revision = revision
+            self.fromState = fromState
+            self.toState = toState
+            self.reason = reason
+            self.changes = changes
+        }
+    }
+
+    /// One stored event, as history and `audit log` show it.
+    public struct StoredEvent: Sendable, Hashable, Codable {
+        public var id: Int64
+        public var record: AuditRecord
+        public var hash: String
+    }
+
+    static func entryChain(year: Int, code: String) -> String { "entry:\(year):\(code)" }
+
+    /// Appends one event inside the caller's transaction.
+    @discardableResult
+    static func append(_ event: Event, by caller: Caller, on connection: PostgresConnection) throws -> Int64 {
+        var head = try connection.query("""
+            SELECT seq, hash, clock_timestamp() AS now FROM audit_chain_heads WHERE chain = \(event.chain) FOR UPDATE
+            """).first
+        if head == nil {
+            try connection.query("""
+                INSERT INTO audit_chain_heads (chain, seq, hash) VALUES (\(event.chain), 0, \(ByteA(genesis)))
+                ON CONFLICT (chain) DO NOTHING
+                """)
+            head = try connection.query("""
+                SELECT seq, hash, clock_timestamp() AS now FROM audit_chain_heads WHERE chain = \(event.chain) FOR UPDATE
+                """).first
+        }
+        guard let head else { throw PostgresError(kind: .client, message: "audit chain head vanished") }
+        let seq = try head.decode("seq", as: Int64.self) + 1
+        let previous = try head.decode("hash", as: ByteA.self).bytes
+        let at = try head.decode("now", as: Timestamp.self)
+        let record = AuditRecord(
+            chain: event.chain, seq: seq, at: at.microsecondsSinceEpoch, actor: caller.actor.name,
+            role: caller.actor.role.rawValue, channel: caller.channel.rawValue, action: event.action,
+            entryID: event.entryID, revision: event.revision, fromState: event.fromState, toState: event.toState,
+            reason: event.reason, changes: event.changes)
+        let hash = ByteA(Array(SHA256.hash(data: record.canonicalBytes(previousHash: previous))))
+        let changes = try JSONB(encoding: event.changes)
+        let id: Int64 = try connection.query("""
+            INSERT INTO audit_events (chain, seq, at, actor, role, channel, action, entry_id, revision,
+                                      from_state, to_state, reason, changes, prev_hash, hash)
+            VALUES (\(record.chain), \(seq), \(at), \(record.actor), \(record.role), \(record.channel),
+                    \(record.action), \(record.entryID), \(record.revision), \(record.fromState), \(record.toState),
+                    \(record.reason), \(changes), \(ByteA(previous)), \(hash))
+            RETURNING id
+            """).first!.decode("id")
+        try connection.query("UPDATE audit_chain_heads SET seq = \(seq), hash = \(hash) WHERE chain = \(event.chain)")
+        return id
+    }
+
+    static let eventColumns: SQL = """
+        id, chain, seq, at, actor, role, channel, action, entry_id, revision, from_state, to_state, reason,
+        changes, prev_hash, hash
+        """
+
+    static func decodeEvent(_ row: PostgresRow) throws -> (StoredEvent, previous: [UInt8]) {
+        let changes = try row.decode("changes", as: JSONB.self).decode([String: String].self)
+        let record = AuditRecord(
+            chain: try row.decode("chain"), seq: try row.decode("seq"),
+            at: try row.decode("at", as: Timestamp.self).microsecondsSinceEpoch,
+            actor: try row.decode("actor"), role: try row.decode("role"), channel: try row.decode("channel"),
+            action: try row.decode("action"), entryID: try row.decode("entry_id", as: UUID?.self),
+            revision: try row.decode("revision", as: Int?.self), fromState: try row.decode("from_state", as: String?.self),
+            toState: try row.decode("to_state", as: String?.self), reason: try row.decode("reason", as: String?.self),
+            changes: changes)
+        let hash = try row.decode("hash", as: ByteA.self)
+        return (StoredEvent(id: try row.decode("id"), record: record, hash: hash.hex),
+                try row.decode("prev_hash", as: ByteA.self).bytes)
+    }
+}
+
+/// The outcome of recomputing the audit chains.
+public struct AuditVerification: Sendable, Hashable, Codable {
+    public struct Problem: Sendable, Hashable, Codable {
+        /// The first event that does not match (nil when the problem is a head or checkpoint).
+        public var eventID: Int64?
+        public var chain: String
+        public var seq: Int64?
+        public var reason: String
+    }
+
+    public var events: Int
+    public var chains: Int
+    public var checkpoints: Int
+    public var problem: Problem?
+    public var ok: Bool { problem == nil }
+}
+
+extension AuditLog {
+    /// Recomputes every chain in order and names the first event that does not match.
+    ///
+    /// Reads in pages on one REPEATABLE READ snapshot, so memory stays flat and concurrent appends
+    /// do not produce false alarms. `progress` is called with the number of events checked so far.
+    static func verify(on connection: PostgresConnection, progress: (Int) -> Void = { _ in }) throws -> AuditVerification {
+        var checked = 0
+        var chains = 0
+        var lastChain: String?
+        var expectedSeq: Int64 = 1
+        var previousHash = genesis
+        var heads: [String: (seq: Int64, hash: [UInt8])] = [:]
+        func problem(_ reason: String, _ event: StoredEvent?, chain: String) -> AuditVerification {
+            AuditVerification(
+                events: checked, chains: chains, checkpoints: 0,
+                problem: .init(eventID: event?.id, chain: chain, seq: event?.record.seq, reason: reason))
+        }
+        func closeChain() {
+            if let lastChain { heads[lastChain] = (expectedSeq - 1, previousHash) }
+        }
+        var after: (String, Int64) = ("", 0)
+        while true {
+            let rows = try connection.query("""
+                SELECT \(eventColumns) FROM audit_events
+                WHERE (chain, seq) > (\(after.0), \(after.1))
+                ORDER BY chain, seq LIMIT 5000
+                """)
+            if rows.count == 0 { break }
+            for row in rows {
+                let (event, storedPrevious) = try decodeEvent(row)
+                let record = event.record
+                if record.chain != lastChain {
+                    closeChain()
+                    lastChain = record.chain
+                    chains += 1
+                    expectedSeq = 1
+                    previousHash = genesis
+                }
+                guard record.seq == expectedSeq else {
+                    return problem("expected sequence \(expectedSeq) in chain \(record.chain), found \(record.seq): an event is missing or was moved", event, chain: record.chain)
+                }
+                guard storedPrevious == previousHash else {
+                    return problem("its previous-hash does not match the event before it: an event was removed or reordered", event, chain: record.chain)
+                }
+                let computed = Array(SHA256.hash(data: record.canonicalBytes(previousHash: previousHash)))
+                guard ByteA(computed).hex == event.hash else {
+                    return problem("its content does not match its hash: the event was altered", event, chain: record.chain)
+                }
+                previousHash = computed
+                expectedSeq += 1
+                checked += 1
+                after = (record.chain, record.seq)
+            }
+            progress(checked)
+        }
+        closeChain()
+        var stored: [String: (seq: Int64, hash: [UInt8])] = [:]
+        for row in try connection.query("SELECT chain, seq, hash FROM audit_chain_heads") {
+            stored[try row.decode("chain")] = (try row.decode("seq"), try row.decode("hash", as: ByteA.self).bytes)
+        }
+        for chain in Set(stored.keys).union(heads.keys).sorted() {
+            let head = stored[chain] ?? (0, genesis)
+            let actual = heads[chain] ?? (0, genesis)
+            if actual.seq != head.seq || actual.hash != head.hash {
+                return problem("the chain head says sequence \(head.seq) but the events end at \(actual.seq): events were removed, added or altered past the head", nil, chain: chain)
+            }
+        }
+        // The latest checkpoint covers every chain that existed then; older ones are implied by it.
+        let missing = try connection.query("""
+            SELECT cp.id, c.key AS chain, (c.value->>0)::bigint AS seq
+            FROM audit_checkpoints cp
+            CROSS JOIN LATERAL jsonb_each(cp.heads) AS c
+            LEFT JOIN audit_events e ON e.chain = c.key AND e.seq = (c.value->>0)::bigint
+            WHERE cp.id = (SELECT max(id) FROM audit_checkpoints)
+              AND (e.hash IS NULL OR encode(e.hash, 'hex') <> c.value->>1)
+            ORDER BY c.key LIMIT 1
+            """).first
+        if let missing {
+            let id: Int64 = try missing.decode("id")
+            let seq: Int64 = try missing.decode("seq")
+            return problem("checkpoint \(id) recorded event \(seq) of this chain, which is gone or altered", nil, chain: try missing.decode("chain"))
+        }
+        let checkpoints: Int = try connection.query("SELECT count(*) AS n FROM audit_checkpoints").first!.decode("n")
+        return AuditVerification(events: checked, chains: chains, checkpoints: checkpoints, problem: nil)
+    }
+
+    struct CheckpointHead: Codable {
+        var seq: Int64
+        var hash: String
+        init(seq: Int64, hash: String) {
+            self.seq = seq
+            self.hash = hash
+        }
+        init(from decoder: any Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            seq = try container.decode(Int64.self)
+            hash = try container.decode(String.self)
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            try container.encode(seq)
+            try container.encode(hash)
+        }
+    }
+
+    /// Records every chain head; run periodically (the server does, and `budgetctl audit checkpoint`).
+    static func checkpoint(on connection: PostgresConnection) throws -> Int64 {
+        var heads: [String: CheckpointHead] = [:]
+        var events: Int64 = 0
+        for row in try connection.query("SELECT chain, seq, hash FROM audit_chain_heads WHERE seq > 0") {
+            let seq: Int64 = try row.decode("seq")
+            heads[try row.decode("chain")] = CheckpointHead(seq: seq, hash: try row.decode("hash", as: ByteA.self).hex)
+            events += seq
+        }
+        return try connection.query("""
+            INSERT INTO audit_checkpoints (chains, events, heads)
+            VALUES (\(heads.count), \(events), \(try JSONB(encoding: heads))) RETURNING id
+            """).first!.decode("id")
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Workflow
+
+extension EntryService {
+    public struct Publication: Sendable, Hashable {
+        public var department: String
+        public var year: Int
+        public var published: [BudgetEntry]
+    }
+
+    /// Publishes every approved entry of a department-year at once, atomically; a new revision
+    /// supersedes the published one it revises.
+    public func publish(department: String, year: Int, by caller: Caller, overrideReason: String? = nil) async throws -> Publication {
+        try await pool.transaction { connection in
+            guard caller.actor.role == .financeReviewer else {
+                throw WorkflowError.forbidden("only the finance bureau publishes")
+            }
+            guard try connection.query("""
+                SELECT 1 AS x FROM organizations WHERE code = \(department) AND kind = 'department'
+                """).count == 1 else { throw WorkflowError.notFound(resource: "department") }
+            let rows = try connection.query("""
+                SELECT \(EntryRows.columns) FROM \(EntryRows.from)
+                WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'approved'
+                ORDER BY e.code FOR UPDATE OF e
+                """)
+            let approved = try rows.map(EntryRows.decode)
+            guard !approved.isEmpty else {
+                throw WorkflowError.conflict("department \(department) has no approved entries in \(year) to publish")
+            }
+            var published: [BudgetEntry] = []
+            for var entry in approved {
+                let outcome = try Transition.decide(TransitionRequest(
+                    state: entry.state, action: .publish, actor: caller.actor, scope: entry.scope))
+                if outcome.supersedesPrevious {
+                    try Self.supersede(year: year, code: entry.content.code, state: .published, except: entry.id, by: caller, on: connection)
+                }
+                entry.version = try connection.query("""
+                    UPDATE entries SET state = 'published', version = version + 1, updated_at = now(), published_at = now()
+                    WHERE id = \(entry.id) RETURNING version
+                    """).first!.decode("version")
+                try AuditLog.append(.init(
+                    chain: AuditLog.entryChain(year: year, code: entry.content.code), action: outcome.auditAction,
+                    entryID: entry.id, revision: entry.revision, fromState: outcome.from.rawValue,
+                    toState: outcome.to.rawValue), by: caller, on: connection)
+                entry.state = .published
+                published.append(entry)
+            }
+            try connection.query("""
+                INSERT INTO publications (department_code, year, published_by, entry_count, override_reason)
+                VALUES (\(department), \(year), \(caller.actor.name), \(published.count), \(overrideReason))
+                """)
+            try AuditLog.append(.init(
+                chain: "publication:\(department):\(year)", action: "publish", reason: overrideReason,
+                changes: ["entries": String(published.count),
+                          "amount": (try Money.sum(published.map(\.content.amount))).description]),
+                by: caller, on: connection)
+            return Publication(department: department, year: year, published: published)
+        }
+    }
+}

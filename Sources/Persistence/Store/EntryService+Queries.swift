@@ -1,0 +1,171 @@
+import Foundation
+import Workflow
+
+extension EntryService {
+    /// Filters of `GET /v1/entries` and `budgetctl queue`; nil means any.
+    public struct Filter: Sendable, Hashable {
+        public var year: Int?
+        public var unit: String?
+        public var department: String?
+        public var state: EntryState?
+        public var kind: EntryKind?
+        public var limit: Int
+        public var cursor: String?
+
+        public init(year: Int? = nil, unit: String? = nil, department: String? = nil, state: EntryState? = nil,
+                    kind: EntryKind? = nil, limit: Int = 100, cursor: String? = nil) {
+            self.year = year
+            self.unit = unit
+            self.department = department
+            self.state = state
+            self.kind = kind
+            self.limit = limit
+            self.cursor = cursor
+        }
+
+        public static let maxLimit = 1000
+    }
+
+    public struct Page: Sendable, Hashable {
+        public var items: [BudgetEntry]
+        /// Pass back as `cursor` for the next page; nil on the last page.
+        public var nextCursor: String?
+    }
+
+    /// Entries in the caller's scope, ordered by year, code and revision, with keyset paging.
+    public func list(_ filter: Filter, for caller: Caller) async throws -> Page {
+        guard (1...Filter.maxLimit).contains(filter.limit) else {
+            throw WorkflowError.invalidInput("limit must be between 1 and \(Filter.maxLimit)",
+                details: [ErrorDetail(field: "limit", message: "got \(filter.limit)")])
+        }
+        let after = try filter.cursor.map(Cursor.init(token:))
+        return try await pool.withConnection { connection in
+            var conditions: [SQL] = [try Self.scopeCondition(for: caller.actor)]
+            if let year = filter.year { conditions.append("e.year = \(year)") }
+            if let unit = filter.unit { conditions.append("e.unit_code = \(unit)") }
+            if let department = filter.department { conditions.append("o.parent_code = \(department)") }
+            if let state = filter.state { conditions.append("e.state = \(state.rawValue)") }
+            if let kind = filter.kind { conditions.append("e.kind = \(kind.rawValue)") }
+            if let after { conditions.append("(e.year, e.code, e.revision) > (\(after.year), \(after.code), \(after.revision))") }
+            var whereClause: SQL = "TRUE"
+            for condition in conditions { whereClause = whereClause + " AND " + condition }
+            let rows = try connection.query("""
+                SELECT \(EntryRows.columns) FROM \(EntryRows.from) WHERE \(whereClause)
+                ORDER BY e.year, e.code, e.revision LIMIT \(filter.limit + 1)
+                """)
+            var entries = try rows.rows.prefix(filter.limit).map(EntryRows.decode)
+            try EntryRows.attachChildren(&entries, on: connection)
+            let next = rows.count > filter.limit ? entries.last.map { Cursor(year: $0.year, code: $0.content.code, revision: $0.revision).token } : nil
+            return Page(items: entries, nextCursor: next)
+        }
+    }
+
+    /// The SQL condition that keeps a list inside the actor's read scope.
+    static func scopeCondition(for actor: Actor) throws -> SQL {
+        switch actor.readScope {
+        case .everything: return "TRUE"
+        case .unit(let unit): return "e.unit_code = \(unit)"
+        case .department(let department): return "o.parent_code = \(department)"
+        case .nothing: throw WorkflowError.forbidden("role \(actor.role.rawValue) may not read entries")
+        }
+    }
+
+    /// An opaque keyset position: the last row's (year, code, revision).
+    struct Cursor: Hashable {
+        var year: Int
+        var code: String
+        var revision: Int
+
+        init(year: Int, code: String, revision: Int) {
+            self.year = year
+            self.code = code
+            self.revision = revision
+        }
+
+        var token: String {
+            Data("\(year):\(revision):\(code)".utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+
+        init(token: String) throws {
+            var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while base64.count % 4 != 0 { base64 += "=" }
+            let parts = Data(base64Encoded: base64).map { String(decoding: $0, as: UTF8.self) }?
+                .split(separator: ":", maxSplits: 2).map(String.init) ?? []
+            guard parts.count == 3, let year = Int(parts[0]), let revision = Int(parts[1]) else {
+                throw WorkflowError.invalidInput("cursor is not one this server issued",
+                    details: [ErrorDetail(field: "cursor", message: "malformed")])
+            }
+            self.init(year: year, code: parts[2], revision: revision)
+        }
+    }
+
+    /// The audit events of an entry (all its revisions), oldest first.
+    public func history(_ id: UUID, for caller: Caller) async throws -> [AuditLog.StoredEvent] {
+        try await pool.withConnection { connection in
+            guard let entry = try EntryRows.load(id, lock: false, on: connection),
+                  Transition.canRead(caller.actor, entry.scope)
+            else { throw WorkflowError.notFound(resource: "entry") }
+            return try connection.query("""
+                SELECT \(AuditLog.eventColumns) FROM audit_events
+                WHERE chain = \(AuditLog.entryChain(year: entry.year, code: entry.content.code)) ORDER BY seq
+                """).map { try AuditLog.decodeEvent($0).0 }
+        }
+    }
+
+    /// Totals of a unit-year by kind, funding source and state.
+    public struct Summary: Sendable, Hashable, Codable {
+        public var unit: String
+        public var year: Int
+        /// Entries in force or in preparation: everything but discarded and superseded revisions.
+        public var total: Money
+        public var byKind: [String: Money]
+        public var bySource: [String: Money]
+        public var byState: [String: StateTotal]
+        public var controlFigure: Money?
+
+        public struct StateTotal: Sendable, Hashable, Codable {
+            public var count: Int
+            public var amount: Money
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case unit, year, total
+            case byKind = "by_kind"
+            case bySource = "by_source"
+            case byState = "by_state"
+            case controlFigure = "control_figure"
+        }
+    }
+
+    public func summary(unit: String, year: Int, for caller: Caller) async throws -> Summary {
+        try await pool.withConnection { connection in
+            _ = try Self.unitScope(unit, for: caller.actor, on: connection)
+            var summary = Summary(unit: unit, year: year, total: .zero, byKind: [:], bySource: [:], byState: [:])
+            for row in try connection.query("""
+                SELECT state, kind, count(*)::int AS n, sum(amount) AS amount, sum(general) AS general, sum(fund) AS fund,
+                       sum(state_capital) AS state_capital, sum(special) AS special, sum(other) AS other
+                FROM entries WHERE unit_code = \(unit) AND year = \(year) GROUP BY state, kind
+                """) {
+                let state: String = try row.decode("state")
+                let amount: Money = try row.decode("amount")
+                var stateTotal = summary.byState[state] ?? .init(count: 0, amount: .zero)
+                stateTotal.count += try row.decode("n", as: Int.self)
+                stateTotal.amount = try stateTotal.amount.adding(amount)
+                summary.byState[state] = stateTotal
+                guard state != EntryState.discarded.rawValue, state != EntryState.superseded.rawValue else { continue }
+                summary.total = try summary.total.adding(amount)
+                let kind: String = try row.decode("kind")
+                summary.byKind[kind] = try (summary.byKind[kind] ?? .zero).adding(amount)
+                for source in ["general", "fund", "state_capital", "special", "other"] {
+                    summary.bySource[source] = try (summary.bySource[source] ?? .zero).adding(try row.decode(source))
+                }
+            }
+            summary.controlFigure = try connection.query("""
+                SELECT amount FROM control_figures WHERE unit_code = \(unit) AND year = \(year)
+                """).first?.decode("amount", as: Money.self)
+            return summary
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Logging
+import Workflow
+
+/// The one code path for every rule on entries: both `budget-server` and `budgetctl` call it.
+///
+/// Every method is one PostgreSQL transaction: it locks (or version-checks) the rows it changes,
+/// asks the pure `Transition`/`Validator` what may happen, writes, and appends the audit events.
+public struct EntryService: Sendable {
+    public let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) { self.pool = pool }
+
+    /// One draft of a batch, with where it came from (a BLP line or a JSON index) for error reports.
+    public struct DraftInput: Sendable {
+        public var draft: EntryDraft
+        public var line: Int?
+        public init(draft: EntryDraft, line: Int? = nil) {
+            self.draft = draft
+            self.line = line
+        }
+    }
+
+    /// What saving one draft did.
+    public struct Saved: Sendable, Hashable {
+        public var line: Int?
+        public var entry: BudgetEntry
+        public var created: Bool
+    }
+
+    /// The rules a draft must satisfy to be stored at all; completeness (V2 sums, V3, V4) waits
+    /// for submission so a draft can be filled in gradually.
+    static func storable(_ violation: Violation) -> Bool {
+        switch violation.rule {
+        case .v1, .v5, .v6: return false
+        case .v2: return !(violation.field?.hasSuffix(".econ") ?? false)
+        case .v3, .v4, .v7: return true
+        }
+    }
+
+    // MARK: - Drafts
+
+    /// Creates new drafts, or replaces existing drafts with the same code, all or nothing.
+    ///
+    /// Codes are unique per year across all units. A code whose current revision is not a draft
+    /// is refused (revise it first).
+    public func saveDrafts(_ inputs: [DraftInput], unit: String, year: Int, by caller: Caller) async throws -> [Saved] {
+        try await pool.transaction { connection in
+            let scope = try Self.unitScope(unit, for: caller.actor, on: connection)
+            guard caller.actor.role == .officer else {
+                throw WorkflowError.forbidden("only a unit's officer creates or edits entries")
+            }
+            var details: [ErrorDetail] = []
+            var seenCodes: [String: Int?] = [:]
+            for (index, input) in inputs.enumerated() {
+                let line = input.line ?? index + 1
+                if let previous = seenCodes[input.draft.code] {
+                    details.append(ErrorDetail(line: line, field: "code", rule: .v6,
+                        message: "code \(input.draft.code) appears twice in this batch (first at \(previous.map(String.init) ?? "?"))"))
+                }
+                seenCodes[input.draft.code] = line
+                for violation in Validator.validate(input.draft, context: ValidationContext()) where !Self.storable(violation) {
+                    details.append(ErrorDetail(line: line, field: violation.field, rule: violation.rule, message: violation.message))
+                }
+            }
+            if !details.isEmpty { throw WorkflowError.invalidInput("the batch has \(details.count) error(s); nothing was stored", details: details) }
+
+            var saved: [Saved] = []
+            for (index, input) in inputs.enumerated() {
+                let line = input.line ?? index + 1
+                let draft = input.draft
+                let existing = try connection.query("""
+                    SELECT id, unit_code, state, revision FROM entries WHERE year = \(year) AND code = \(draft.code)
+                    ORDER BY revision DESC LIMIT 1 FOR UPDATE
+                    """).first
+                guard let existing else {
+                    let id = UUID()
+                    try EntryRows.insert(draft, id: id, year: year, unit: unit, revision: 1, supersedes: nil, on: connection)
+                    try AuditLog.append(.init(
+                        chain: AuditLog.entryChain(year: year, code: draft.code), action: "create", entryID: id,
+                        revision: 1, toState: EntryState.draft.rawValue, changes: Self.summary(of: draft)),
+                        by: caller, on: connection)
+                    saved.append(Saved(line: line, entry: BudgetEntry(
+                        id: id, year: year, unitCode: unit, departmentCode: scope.departmentCode, content: draft), created: true))
+                    continue
+                }
+                let owner: String = try existing.decode("unit_code")
+                let state: String = try existing.decode("state")
+                guard owner == unit else {
+                    details.append(ErrorDetail(line: line, field: "code", rule: .v6,
+                        message: "code \(draft.code) is already used in \(year) by another unit's entry"))
+                    continue
+                }
+                guard state == EntryState.draft.rawValue else {
+                    details.append(ErrorDetail(line: line, field: "code",
+                        message: "entry \(draft.code) is \(state); only a draft can be replaced (revise it to change it)"))
+                    continue
+                }
+                let id: UUID = try existing.decode("id")
+                guard let before = try EntryRows.load(id, lock: true, on: connection) else { continue }
+                let version = try EntryRows.replace(id, with: draft, on: connection)
+                try AuditLog.append(.init(
+                    chain: AuditLog.entryChain(year: year, code: draft.code), action: "edit", entryID: id,
+                    revision: before.revision, fromState: state, toState: state,
+                    changes: Self.changes(from: before.content, to: draft)), by: caller, on: connection)
+                var after = before
+                after.content = draft
+                after.version = version
+                saved.append(Saved(line: line, entry: after, created: false))
+            }
+            if !details.isEmpty { throw WorkflowError.invalidInput("the batch has \(details.count) error(s); nothing was stored", details: details) }
+            return saved
+        }
+    }
+
+    /// Replaces one draft by id; `expectedVersion` must match (If-Match), or `staleVersion`.
+    public func replaceDraft(_ id: UUID, with draft: EntryDraft, expectedVersion: Int, by caller: Caller) async throws -> BudgetEntry {
+        try await pool.transaction { connection in
+            guard let entry = try EntryRows.load(id, lock: true, on: connection),
+                  Transition.canRead(caller.actor, entry.scope)
+            else { throw WorkflowError.notFound(resource: "entry") }
+            guard caller.actor.role == .officer else {
+                throw WorkflowError.forbidden("only a unit's officer edits entries")
+            }
+            guard entry.version == expectedVersion else {
+                throw WorkflowError.staleVersion(expected: expectedVersion, actual: entry.version)
+            }
+            guard entry.state == .draft else {
+                throw WorkflowError.conflict("entry \(entry.content.code) is \(entry.state.rawValue); only a draft can be edited")
+            }
+            guard draft.code == entry.content.code else {
+                throw WorkflowError.invalidInput("the code of an entry cannot change (\(entry.content.code) → \(draft.code))",
+                    details: [ErrorDetail(field: "code", message: "must stay \(entry.content.code)")])
+            }
+            let violations = Validator.validate(draft, context: ValidationContext()).filter { !Self.storable($0) }
+            if !violations.isEmpty {
+                throw WorkflowError.invalidInput("the entry is invalid; nothing was stored",
+                    details: violations.map { ErrorDetail(field: $0.field, rule: $0.rule, message: $0.message) })
+            }
+            let version = try EntryRows.replace(id, with: draft, on: connection)
+            try AuditLog.append(.init(
+                chain: AuditLog.entryChain(year: entry.year, code: entry.content.code), action: "edit", entryID: id,
+                revision: entry.revision, fromState: entry.state.rawValue, toState: entry.state.rawValue,
+                changes: Self.changes(from: entry.content, to: draft)), by: caller, on: connection)
+            var after = entry
+            after.content = draft
+            after.version = version
+            return after
+        }
+    }
+
+    // MARK: - Reading
+
+    /// One entry, or `notFound` when it does not exist or lies outside the caller's scope.
+    public func entry(_ id: UUID, for caller: Caller) async throws -> BudgetEntry {
+        try await pool.withConnection { connection in
+            guard let entry = try EntryRows.load(id, lock: false, on: connection),
+                  Transition.canRead(caller.actor, entry.scope)
+            else { throw WorkflowError.notFound(resource: "entry") }
+            return entry
+        }
+    }
+
+    /// Finds an entry by id or by code (the current revision of that code in `year`).
+    public func resolve(_ reference: String, year: Int?, for caller: Caller) async throws -> BudgetEntry {
+        if let id = UUID(uuidString: reference) { return try await entry(id, for: caller) }
+        let id: UUID? = try await pool.withConnection { connection in
+            let yearFilter: SQL = year.map { "AND year = \($0)" } ?? ""
+            let rows = try connection.query("""
+                SELECT id, year FROM entries WHERE code = \(reference) \(yearFilter)
+                  AND state NOT IN ('discarded', 'superseded')
+                ORDER BY year DESC, revision DESC
+                """)
+            let years = Set(try rows.map { try $0.decode("year", as: Int.self) })
+            if years.count > 1 {
+                throw WorkflowError.invalidInput("code \(reference) exists in several years; give the year",
+                    details: [ErrorDetail(field: "year", message: "one of \(years.sorted())")])
+            }
+            return try rows.first?.decode("id", as: UUID.self)
+        }
+        guard let id else { throw WorkflowError.notFound(resource: "entry") }
+        return try await entry(id, for: caller)
+    }
+
+    // MARK: - Helpers
+
+    /// The unit's scope, or `notFound` when the unit is unknown or outside the caller's scope.
+    static func unitScope(_ unit: String, for actor: Actor, on connection: PostgresConnection) throws -> EntryScope {
+        guard let row = try connection.query("""
+            SELECT parent_code FROM organizations WHERE code = \(unit) AND kind = 'unit'
+            """).first else { throw WorkflowError.notFound(resource: "unit") }
+        let scope = EntryScope(unitCode: unit, departmentCode: try row.decode("parent_code"))
+        guard Transition.canRead(actor, scope) else { throw WorkflowError.notFound(resource: "unit") }
+        return scope
+    }
+
+    static func summary(of draft: EntryDraft) -> [String: String] {
+        var changes: [String: String] = [
+            "code": draft.code, "name": draft.name, "kind": draft.kind.rawValue, "func": draft.functionCode,
+            "amount": draft.amount.description,
+        ]
+        for (field, amount) in draft.sources.named where amount != .zero { changes[field] = amount.description }
+        if !draft.items.isEmpty { changes["items"] = String(draft.items.count) }
+        if !draft.indicators.isEmpty { changes["indicators"] = String(draft.indicators.count) }
+        if !draft.procurement.isEmpty { changes["procurement"] = String(draft.procurement.count) }
+        return changes
+    }
+
+    /// Field-level differences, each field's new value as text.
+    static func changes(from old: EntryDraft, to new: EntryDraft) -> [String: String] {
+        var changes: [String: String] = [:]
+        func compare(_ field: String, _ a: String, _ b: String) { if a != b { changes[field] = b } }
+        compare("name", old.name, new.name)
+        compare("kind", old.kind.rawValue, new.kind.rawValue)
+        compare("func", old.functionCode, new.functionCode)
+        for ((field, a), (_, b)) in zip(old.sources.named, new.sources.named) { compare(field, a.description, b.description) }
+        compare("amount", old.amount.description, new.amount.description)
+        compare("plan", old.plan.map(\.description).joined(separator: ","), new.plan.map(\.description).joined(separator: ","))
+        compare("purpose", old.purpose, new.purpose)
+        compare("goals", old.goals, new.goals)
+        if old.items != new.items { changes["items"] = String(new.items.count) }
+        if old.indicators != new.indicators { changes["indicators"] = String(new.indicators.count) }
+        if old.procurement != new.procurement { changes["procurement"] = String(new.procurement.count) }
+        return changes
+    }
+}
