@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // libpq, the one database client, through pkg-config.
@@ -29,7 +30,7 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         // The pure domain: no I/O, nothing but Foundation.
-        .target(name: "Workflow", swiftSettings: strict),
+        .target(name: "Workflow", exclude: ["Disclosure"], swiftSettings: strict),
         .target(
             name: "Persistence",
             dependencies: [
@@ -49,6 +50,8 @@ let package = Package(
                 "Workflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

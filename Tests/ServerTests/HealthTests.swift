@@ -13,6 +13,7 @@ struct HealthTests {
     func healthz() async throws {
         let db = try await TestPostgres.makeDatabase()
         let app = try await buildApplication(configuration: try .testing(db.conninfo), pool: db.pool, logger: TestPostgres.logger)
+        defer { _ = db }
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)

@@ -1,7 +1,9 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import Persistence
+import Workflow
 
 /// `budget-server`: reads its configuration from the environment and serves until SIGTERM/SIGINT.
 @main

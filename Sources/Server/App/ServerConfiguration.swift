@@ -1,5 +1,8 @@
+import Foundation
+import HTTPTypes
 import Logging
 import Persistence
+import Workflow
 
 /// Everything `budget-server` reads from its environment.
 ///
@@ -12,6 +15,9 @@ import Persistence
 /// | `DB_MAX_WAITERS` | 256 | requests allowed to wait for a connection at once |
 /// | `MIGRATE_ON_START` | false | apply pending migrations before serving |
 /// | `LOG_LEVEL` / `LOG_FORMAT` | info / json | swift-log level; `json` or `text` lines on stderr |
+/// | `MAX_BODY_BYTES` | 8388608 | larger request bodies get 413 |
+/// | `MAX_LINE_BYTES` | 65536 | longer BLP lines get 413 |
+/// | `MAX_BATCH_RECORDS` | 10000 | more records in one batch get 413 |
 struct ServerConfiguration: Sendable {
     enum LogFormat: String, Sendable { case json, text }
 
@@ -21,6 +27,7 @@ struct ServerConfiguration: Sendable {
     var migrateOnStart: Bool
     var logLevel: Logger.Level
     var logFormat: LogFormat
+    var limits: RequestLimits
 
     struct Invalid: Error, CustomStringConvertible {
         let variable: String
@@ -58,5 +65,9 @@ struct ServerConfiguration: Sendable {
             throw Invalid(variable: "LOG_FORMAT", reason: "expected json or text, got \"\(format)\"")
         }
         logFormat = parsedFormat
+        limits = RequestLimits(
+            maxBodyBytes: try integer("MAX_BODY_BYTES", 8 * 1024 * 1024, range: 1024...1_073_741_824),
+            maxLineBytes: try integer("MAX_LINE_BYTES", 65536, range: 256...16_777_216),
+            maxBatchRecords: try integer("MAX_BATCH_RECORDS", 10_000, range: 1...10_000_000))
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
+import HTTPTypes
 import Logging
+import Persistence
+import Workflow
 
 /// One JSON object per line on stderr: easy to ship to any log collector.
 struct JSONLogHandler: LogHandler {

@@ -1,0 +1,365 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Persistence
+import Workflow
+
+/// The entries API of SPEC §6, in JSON and BLP.
+struct EntriesController: Sendable {
+    let entries: EntryService
+    let idempotency: IdempotencyStore
+    let limits: RequestLimits
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("units/:unit/years/:year/entries", use: createEntries)
+        group.get("entries", use: list)
+        group.get("entries/:id", use: get)
+        group.put("entries/:id", use: replace)
+        group.get("entries/:id/history", use: history)
+        group.post("entries/:id/actions/:action", use: act)
+        group.post("units/:unit/years/:year/actions/submit", use: submitAll)
+        group.post("departments/:department/years/:year/actions/publish", use: publish)
+        group.get("units/:unit/years/:year/summary", use: summary)
+    }
+
+    // MARK: - Batches
+
+    @Sendable func createEntries(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let unit = try context.parameters.require("unit")
+        let year = try Self.year(context)
+        let format = try WireFormat.ofBody(request)
+        let reply = try WireFormat.ofResponse(request, default: format)
+        let body = try await limits.body(of: request)
+        return try await idempotent(request, context: context, caller: caller, body: body) {
+            let inputs = try decodeDrafts(body, format: format, unit: unit, year: year)
+            let saved = try await entries.saveDrafts(inputs, unit: unit, year: year, by: caller)
+            let status: HTTPResponse.Status = saved.contains(where: \.created) ? .created : .ok
+            switch reply {
+            case .json:
+                return try .json(EntryJSON.Items(items: saved.map(Self.savedItem)), status: status)
+            case .blp:
+                return .blp(BLPResponseLine.document(saved.map {
+                    .ok(line: $0.line, code: $0.entry.content.code, id: $0.entry.id.uuidString.lowercased(),
+                        state: $0.entry.state.rawValue, version: $0.entry.version, revision: $0.entry.revision)
+                }), status: status)
+            }
+        }.response
+    }
+
+    func decodeDrafts(_ body: [UInt8], format: WireFormat, unit: String, year: Int) throws -> [EntryService.DraftInput] {
+        switch format {
+        case .blp:
+            let parsed = BLPParser.parse(body, schema: .entries, limits: limits.blp)
+            if let limit = parsed.errors.first(where: { $0.code == .lineTooLong || $0.code == .tooManyRecords }) {
+                throw APIError(status: .contentTooLarge, code: "too_large", message: limit.reason,
+                               details: [ErrorDetail(line: limit.line, field: limit.field, message: limit.reason)])
+            }
+            let decoded = BLPEntryMapping.decodeEntries(parsed, unit: unit, year: year)
+            guard decoded.isValid else {
+                throw WorkflowError.invalidInput(
+                    "the batch has \(decoded.errors.count) bad line(s); nothing was stored",
+                    details: decoded.errors.map { ErrorDetail(line: $0.line, field: $0.field, message: $0.reason) })
+            }
+            guard !decoded.entries.isEmpty else { throw WorkflowError.invalidInput("the batch has no entry records") }
+            return decoded.entries.map { .init(draft: $0.draft, line: $0.line) }
+        case .json:
+            let batch: EntryJSON.Batch
+            do {
+                batch = try JSON.decoder.decode(EntryJSON.Batch.self, from: Data(body))
+            } catch let error as DecodingError {
+                throw WorkflowError.invalidInput(APIError.describe(error))
+            }
+            guard batch.entries.count <= limits.maxBatchRecords else {
+                throw APIError.tooLarge("the batch has \(batch.entries.count) entries; at most \(limits.maxBatchRecords) per request")
+            }
+            var inputs: [EntryService.DraftInput] = []
+            var details: [ErrorDetail] = []
+            for (index, attempt) in batch.entries.enumerated() {
+                switch attempt.result {
+                case .success(let draft): inputs.append(.init(draft: draft, line: index + 1))
+                case .failure(let error as DecodingError):
+                    details.append(ErrorDetail(line: index + 1, message: APIError.describe(error)))
+                case .failure(let error):
+                    details.append(ErrorDetail(line: index + 1, message: "\(error)"))
+                }
+            }
+            guard details.isEmpty else {
+                throw WorkflowError.invalidInput("the batch has \(details.count) bad entr(ies); nothing was stored", details: details)
+            }
+            guard !inputs.isEmpty else { throw WorkflowError.invalidInput("the batch has no entries") }
+            return inputs
+        }
+    }
+
+    // MARK: - One entry
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let entry = try await entries.entry(try Self.id(context), for: caller)
+        return try Self.entryReply(entry, request: request).response
+    }
+
+    @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id = try Self.id(context)
+        let format = try WireFormat.ofBody(request)
+        let replyFormat = try WireFormat.ofResponse(request, default: format)
+        guard let version = try Self.ifMatch(request) else {
+            throw APIError.preconditionRequired("PUT needs If-Match with the entry's ETag (its version)")
+        }
+        let body = try await limits.body(of: request)
+        let draft: EntryDraft
+        switch format {
+        case .blp:
+            let inputs = try decodeDrafts(body, format: .blp, unit: "", year: 0)
+            guard inputs.count == 1 else { throw WorkflowError.invalidInput("PUT takes exactly one entry record") }
+            draft = inputs[0].draft
+        case .json:
+            do {
+                draft = try JSON.decoder.decode(EntryDraft.self, from: Data(body))
+            } catch let error as DecodingError {
+                throw WorkflowError.invalidInput(APIError.describe(error))
+            }
+        }
+        let entry = try await entries.replaceDraft(id, with: draft, expectedVersion: version, by: caller)
+        return try Self.entryReply(entry, format: replyFormat).response
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let events = try await entries.history(try Self.id(context), for: caller)
+        return try Reply.json(EntryJSON.Items(items: events.map { EntryJSON.Event(id: $0.id, hash: $0.hash, record: $0.record) })).response
+    }
+
+    // MARK: - Actions
+
+    @Sendable func act(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id = try Self.id(context)
+        let name = try context.parameters.require("action")
+        guard let action = EntryAction(rawValue: name), action != .publish else {
+            throw APIError.notFound("unknown action \(name): submit, withdraw, approve, reject, discard or revise")
+        }
+        let version = try Self.ifMatch(request)
+        let body = try await limits.body(of: request)
+        let reply = try WireFormat.ofResponse(request)
+        return try await idempotent(request, context: context, caller: caller, body: body) {
+            let reason = try Self.reason(body, request: request)
+            let result = try await entries.act(action, on: id, reason: reason, expectedVersion: version, by: caller)
+            let shown = result.newRevision ?? result.entry
+            switch reply {
+            case .json:
+                return try .json(EntryJSON.ActionResult(entry: result.entry, newRevision: result.newRevision),
+                                 status: result.newRevision == nil ? .ok : .created, headers: [.eTag: Self.etag(shown.version)])
+            case .blp:
+                return .blp(BLPResponseLine.document([.ok(
+                    line: nil, code: shown.content.code, id: shown.id.uuidString.lowercased(), state: shown.state.rawValue,
+                    version: shown.version, revision: shown.revision)]))
+            }
+        }.response
+    }
+
+    @Sendable func submitAll(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let unit = try context.parameters.require("unit")
+        let year = try Self.year(context)
+        let body = try await limits.body(of: request)
+        let reply = try WireFormat.ofResponse(request)
+        return try await idempotent(request, context: context, caller: caller, body: body) {
+            let results = try await entries.submitAll(unit: unit, year: year, by: caller)
+            return try Self.actionsReply(results.map(\.entry), format: reply)
+        }.response
+    }
+
+    @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let department = try context.parameters.require("department")
+        let year = try Self.year(context)
+        let body = try await limits.body(of: request)
+        let reply = try WireFormat.ofResponse(request)
+        return try await idempotent(request, context: context, caller: caller, body: body) {
+            let publication = try await entries.publish(department: department, year: year, by: caller)
+            return try Self.actionsReply(publication.published, format: reply)
+        }.response
+    }
+
+    // MARK: - Lists
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let query = request.uri.queryParameters
+        var filter = EntryService.Filter()
+        if let year = query["year"] { filter.year = try Self.parseYear(String(year)) }
+        filter.unit = query["unit"].map(String.init)
+        filter.department = query["department"].map(String.init)
+        if let state = query["state"] {
+            guard let parsed = EntryState(rawValue: String(state)) else {
+                throw APIError.badRequest("unknown state \(state)", field: "state")
+            }
+            filter.state = parsed
+        }
+        if let kind = query["kind"] {
+            guard let parsed = EntryKind(rawValue: String(kind)) else {
+                throw APIError.badRequest("unknown kind \(kind): personnel, operation or project", field: "kind")
+            }
+            filter.kind = parsed
+        }
+        if let limit = query["limit"] {
+            guard let parsed = Int(limit), (1...EntryService.Filter.maxLimit).contains(parsed) else {
+                throw APIError.badRequest("limit must be an integer from 1 to \(EntryService.Filter.maxLimit)", field: "limit")
+            }
+            filter.limit = parsed
+        }
+        filter.cursor = query["cursor"].map(String.init)
+        let format = try WireFormat.ofResponse(request, default: .json)
+        let page = try await entries.list(filter, for: caller)
+        switch format {
+        case .json:
+            return try Reply.json(EntryJSON.Page(items: page.items, nextCursor: page.nextCursor)).response
+        case .blp:
+            var text = ""
+            for entry in page.items {
+                text += "# id=\(entry.id.uuidString.lowercased()) state=\(entry.state.rawValue) version=\(entry.version) revision=\(entry.revision)\n"
+                text += try BLPWriter.document(BLPEntryMapping.records(for: entry.content, unit: entry.unitCode, year: entry.year))
+            }
+            if let next = page.nextCursor { text += "# next_cursor=\(next)\n" }
+            return Reply.blp(text).response
+        }
+    }
+
+    @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let summary = try await entries.summary(unit: try context.parameters.require("unit"), year: try Self.year(context), for: caller)
+        return try Reply.json(summary).response
+    }
+
+    // MARK: - Helpers
+
+    /// Runs `work` once per Idempotency-Key: a retry gets the first response back.
+    func idempotent(
+        _ request: Request, context: AppRequestContext, caller: Caller, body: [UInt8], _ work: () async throws -> Reply
+    ) async throws -> Reply {
+        guard let key = request.headers[.idempotencyKey] else { return try await work() }
+        guard (1...200).contains(key.count) else { throw APIError.badRequest("Idempotency-Key must be 1 to 200 characters") }
+        let actor = caller.actor.name
+        switch try await idempotency.begin(actor: actor, key: key, method: request.method.rawValue, path: request.uri.path, body: body) {
+        case .replay(let stored):
+            var headers: HTTPFields = [:]
+            headers[.init("Idempotent-Replayed")!] = "true"
+            return Reply(status: .init(code: stored.status), contentType: stored.contentType, body: stored.body, headers: headers)
+        case .inProgress:
+            throw APIError(status: .conflict, code: "in_progress", message: "a request with this Idempotency-Key is still being processed")
+        case .mismatch:
+            throw APIError(status: .unprocessableContent, code: "idempotency_key_reused",
+                           message: "this Idempotency-Key was used for a different request")
+        case .claimed:
+            let reply: Reply
+            do {
+                reply = try await work()
+            } catch {
+                let apiError = APIError(error)
+                guard apiError.status.code < 500 else {
+                    await idempotency.abandon(actor: actor, key: key)
+                    throw error
+                }
+                reply = Reply.error(apiError, for: request)
+            }
+            try await idempotency.finish(actor: actor, key: key, response: .init(
+                status: Int(reply.status.code), contentType: reply.contentType, body: reply.body))
+            return reply
+        }
+    }
+
+    static func savedItem(_ saved: EntryService.Saved) -> EntryJSON.SavedItem {
+        EntryJSON.SavedItem(
+            line: saved.line, id: saved.entry.id, code: saved.entry.content.code, state: saved.entry.state,
+            version: saved.entry.version, revision: saved.entry.revision, created: saved.created)
+    }
+
+    static func actionsReply(_ entries: [BudgetEntry], format: WireFormat) throws -> Reply {
+        switch format {
+        case .json:
+            return try .json(EntryJSON.Items(items: entries.map {
+                EntryJSON.SavedItem(line: nil, id: $0.id, code: $0.content.code, state: $0.state, version: $0.version,
+                                    revision: $0.revision, created: false)
+            }))
+        case .blp:
+            return .blp(BLPResponseLine.document(entries.map {
+                .ok(line: nil, code: $0.content.code, id: $0.id.uuidString.lowercased(), state: $0.state.rawValue,
+                    version: $0.version, revision: $0.revision)
+            }))
+        }
+    }
+
+    static func entryReply(_ entry: BudgetEntry, request: Request) throws -> Reply {
+        try entryReply(entry, format: WireFormat.ofResponse(request, default: .json))
+    }
+
+    static func entryReply(_ entry: BudgetEntry, format: WireFormat) throws -> Reply {
+        let headers: HTTPFields = [.eTag: etag(entry.version)]
+        switch format {
+        case .json:
+            return try .json(entry, headers: headers)
+        case .blp:
+            let text = "# id=\(entry.id.uuidString.lowercased()) state=\(entry.state.rawValue) version=\(entry.version) revision=\(entry.revision)\n"
+                + (try BLPWriter.document(BLPEntryMapping.records(for: entry.content, unit: entry.unitCode, year: entry.year)))
+            return .blp(text, headers: headers)
+        }
+    }
+
+    static func etag(_ version: Int) -> String { "\"\(version)\"" }
+
+    /// The version an If-Match names (`"3"`, `W/"3"` or `3`), nil without the header.
+    static func ifMatch(_ request: Request) throws -> Int? {
+        guard let value = request.headers[.ifMatch] else { return nil }
+        var text = value.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        text = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard let version = Int(text), version >= 1 else {
+            throw APIError.badRequest("If-Match must be an ETag this server issued, e.g. \"3\"", field: "If-Match")
+        }
+        return version
+    }
+
+    /// The reason of an action: JSON `{"reason": "…"}`, BLP `action reason="…"`, or none.
+    static func reason(_ body: [UInt8], request: Request) throws -> String? {
+        guard !body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return nil }
+        switch try WireFormat.ofBody(request) {
+        case .json:
+            do {
+                return try JSON.decoder.decode(EntryJSON.ActionBody.self, from: Data(body)).reason
+            } catch let error as DecodingError {
+                throw WorkflowError.invalidInput(APIError.describe(error))
+            }
+        case .blp:
+            let parsed = BLPParser.parse(body, schema: actionSchema, limits: .standard)
+            guard parsed.isValid else {
+                throw WorkflowError.invalidInput("bad action body",
+                    details: parsed.errors.map { ErrorDetail(line: $0.line, field: $0.field, message: $0.reason) })
+            }
+            return parsed.records.first?["reason"]
+        }
+    }
+
+    static let actionSchema = BLPSchema([BLPSchema.RecordType("action", keys: ["reason"])])
+
+    static func id(_ context: AppRequestContext) throws -> UUID {
+        guard let id = UUID(uuidString: try context.parameters.require("id")) else {
+            throw WorkflowError.notFound(resource: "entry")
+        }
+        return id
+    }
+
+    static func year(_ context: AppRequestContext) throws -> Int {
+        try parseYear(try context.parameters.require("year"))
+    }
+
+    static func parseYear(_ text: String) throws -> Int {
+        guard let year = Int(text), (1990...2200).contains(year) else {
+            throw APIError.badRequest("year must be a fiscal year such as 2020, got \(text.prefix(20))", field: "year")
+        }
+        return year
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import HTTPTypes
+import Logging
+import Persistence
+import Workflow
+
+/// The JSON shapes of the API (snake_case; money as decimal strings in yuan).
+enum EntryJSON {
+    /// `POST …/entries` accepts `{"entries": [...]}` or a bare array.
+    struct Batch: Decodable {
+        var entries: [Attempt<EntryDraft>]
+
+        init(from decoder: any Decoder) throws {
+            if var array = try? decoder.unkeyedContainer() {
+                var items: [Attempt<EntryDraft>] = []
+                while !array.isAtEnd { items.append(try array.decode(Attempt<EntryDraft>.self)) }
+                entries = items
+            } else {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                entries = try container.decode([Attempt<EntryDraft>].self, forKey: .entries)
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case entries }
+    }
+
+    /// Decodes one element, keeping its error, so every bad element of a batch is reported.
+    struct Attempt<T: Decodable>: Decodable {
+        var result: Result<T, any Error>
+        init(from decoder: any Decoder) throws {
+            result = Result { try T(from: decoder) }
+        }
+    }
+
+    struct SavedItem: Encodable {
+        var line: Int?
+        var id: UUID
+        var code: String
+        var state: EntryState
+        var version: Int
+        var revision: Int
+        var created: Bool
+    }
+
+    struct Page: Encodable {
+        var items: [BudgetEntry]
+        var nextCursor: String?
+        enum CodingKeys: String, CodingKey {
+            case items
+            case nextCursor = "next_cursor"
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(items, forKey: .items)
+            try container.encode(nextCursor, forKey: .nextCursor)  // explicit null on the last page
+        }
+    }
+
+    struct ActionBody: Decodable {
+        var reason: String?
+    }
+
+    struct ActionResult: Encodable {
+        var entry: BudgetEntry
+        var newRevision: BudgetEntry?
+        enum CodingKeys: String, CodingKey {
+            case entry
+            case newRevision = "new_revision"
+        }
+    }
+
+    struct Event: Encodable {
+        var id: Int64
+        var hash: String
+        var record: AuditRecord
+        enum CodingKeys: String, CodingKey { case id, hash }
+        func encode(to encoder: any Encoder) throws {
+            try record.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(hash, forKey: .hash)
+        }
+    }
+
+    struct Items<T: Encodable>: Encodable {
+        var items: [T]
+    }
+
+    struct Publication: Encodable {
+        var department: String
+        var year: Int
+        var published: [SavedItem]
+    }
+}

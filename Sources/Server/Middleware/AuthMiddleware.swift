@@ -1,0 +1,28 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Persistence
+import Workflow
+
+/// Authenticates `Authorization: Bearer <token>` against the stored token hashes; 401 otherwise.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let admin: AdminService
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("missing bearer token: send Authorization: Bearer <token>")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+              let caller = try await admin.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces), channel: .api)
+        else {
+            throw APIError.unauthorized("invalid, expired or revoked bearer token")
+        }
+        var context = context
+        context.caller = caller
+        context.logger[metadataKey: "actor"] = .string(caller.actor.name)
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Persistence
+import Workflow
+
+/// Every error the API answers with: one status, a stable code, a message, and details.
+///
+/// The one place where domain and database errors become HTTP statuses.
+struct APIError: Error, HTTPResponseError, Sendable {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var details: [ErrorDetail] = []
+    var headers: HTTPFields = [:]
+
+    static func unauthorized(_ message: String) -> APIError {
+        APIError(status: .unauthorized, code: "unauthorized", message: message, headers: [.wwwAuthenticate: "Bearer"])
+    }
+    static func forbidden(_ message: String) -> APIError { APIError(status: .forbidden, code: "forbidden", message: message) }
+    static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not_found", message: message) }
+    static func badRequest(_ message: String, field: String? = nil) -> APIError {
+        APIError(status: .badRequest, code: "bad_request", message: message,
+                 details: field.map { [ErrorDetail(field: $0, message: message)] } ?? [])
+    }
+    static func unsupportedMediaType(_ message: String) -> APIError {
+        APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: message)
+    }
+    static func notAcceptable(_ message: String) -> APIError { APIError(status: .notAcceptable, code: "not_acceptable", message: message) }
+    static func tooLarge(_ message: String) -> APIError { APIError(status: .contentTooLarge, code: "too_large", message: message) }
+    static func preconditionRequired(_ message: String) -> APIError {
+        APIError(status: .preconditionRequired, code: "precondition_required", message: message)
+    }
+    static func unavailable(_ message: String, retryAfter: Int = 1) -> APIError {
+        APIError(status: .serviceUnavailable, code: "unavailable", message: message, headers: [.retryAfter: String(retryAfter)])
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "body" : String(keys.drop { $0 == "." })
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)): \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "\(path(context).isEmpty || path(context) == "body" ? "" : path(context) + ".")\(key.stringValue) is required"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "the body could not be decoded"
+        }
+    }
+
+    struct Body: Encodable {
+        struct Inner: Encodable {
+            var code: String
+            var message: String
+            var details: [ErrorDetail]
+        }
+        var error: Inner
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = headers
+        headers[.contentType] = WireFormat.forError(request).contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: renderedBody(for: request) ?? [])))
+    }
+}
+
+extension APIError {
+    /// Maps any error met while handling a request.
+    init(_ error: any Error) {
+        switch error {
+        case let error as APIError:
+            self = error
+        case let error as WorkflowError:
+            let status: HTTPResponse.Status = switch error.category {
+            case .notFound: .notFound
+            case .forbidden: .forbidden
+            case .unauthorized: .unauthorized
+            case .conflict: .conflict
+            case .preconditionFailed: .preconditionFailed
+            case .validation, .invalidInput: .unprocessableContent
+            }
+            self.init(status: status, code: error.code, message: error.message, details: error.details)
+        case let error as PostgresError:
+            switch error.kind {
+            case .poolExhausted:
+                self = .unavailable("the server is busy: \(error.message); retry shortly")
+            case .connection, .poolClosed:
+                self = .unavailable("the database is unavailable; retry shortly", retryAfter: 2)
+            case .server where error.sqlState?.isTransient == true:
+                self.init(status: .conflict, code: "conflict", message: "a concurrent change conflicted; retry")
+            case .server where error.sqlState == .uniqueViolation:
+                self.init(status: .conflict, code: "conflict", message: "a concurrent change created the same record; retry")
+            case .server where error.sqlState?.errorClass == "22" || error.sqlState?.errorClass == "23":
+                self.init(status: .unprocessableContent, code: "invalid_input", message: "the database refused the values: \(error.message)")
+            case .server, .decoding, .client:
+                self.init(status: .internalServerError, code: "internal", message: "internal error")
+            }
+        case is NIOTooManyBytesError:
+            self = .tooLarge("the request body is larger than the server accepts")
+        case let error as DecodingError:
+            self.init(status: .unprocessableContent, code: "invalid_input", message: Self.describe(error))
+        case let error as HTTPError:
+            self.init(status: error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase,
+                      headers: error.headers)
+        default:
+            self.init(status: .internalServerError, code: "internal", message: "internal error")
+        }
+    }
+
+}
