@@ -17,14 +17,22 @@ extension EntryService {
         guard action != .publish else {
             throw WorkflowError.invalidInput("publish applies to a department-year, not to one entry")
         }
-        return try await pool.transaction { connection in
+        let result = try await pool.transaction { connection in
             try Self.act(action, on: id, reason: reason, expectedVersion: expectedVersion, by: caller, on: connection)
         }
+        WorkflowMetrics.transitioned(action.rawValue)
+        return result
     }
 
     /// Applies one action to several entries in one transaction: all succeed or none does.
     /// On failure the error lists every entry that failed and why.
     public func actOnAll(_ action: EntryAction, on ids: [UUID], reason: String? = nil, by caller: Caller) async throws -> [ActionResult] {
+        let results = try await actOnAllInTransaction(action, on: ids, reason: reason, by: caller)
+        WorkflowMetrics.transitioned(action.rawValue, count: results.count)
+        return results
+    }
+
+    private func actOnAllInTransaction(_ action: EntryAction, on ids: [UUID], reason: String?, by caller: Caller) async throws -> [ActionResult] {
         try await pool.transaction { connection in
             var results: [ActionResult] = []
             var failures: [ErrorDetail] = []

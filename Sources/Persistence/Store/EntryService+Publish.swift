@@ -11,6 +11,12 @@ extension EntryService {
     /// Publishes every approved entry of a department-year at once, atomically; a new revision
     /// supersedes the published one it revises.
     public func publish(department: String, year: Int, by caller: Caller, overrideReason: String? = nil) async throws -> Publication {
+        let publication = try await publishInTransaction(department: department, year: year, by: caller, overrideReason: overrideReason)
+        WorkflowMetrics.transitioned("publish", count: publication.published.count)
+        return publication
+    }
+
+    private func publishInTransaction(department: String, year: Int, by caller: Caller, overrideReason: String?) async throws -> Publication {
         try await pool.transaction { connection in
             guard caller.actor.role == .financeReviewer else {
                 throw WorkflowError.forbidden("only the finance bureau publishes")

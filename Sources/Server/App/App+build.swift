@@ -3,13 +3,15 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Persistence
+import Prometheus
 import Workflow
 
 /// Wires the router, middleware and services. Every dependency comes in as a parameter.
 func buildApplication(
-    configuration: ServerConfiguration, pool: ConnectionPool, logger: Logger
+    configuration: ServerConfiguration, pool: ConnectionPool, logger: Logger,
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) async throws -> some ApplicationProtocol {
-    let router = buildRouter(pool: pool, limits: configuration.limits)
+    let router = buildRouter(pool: pool, limits: configuration.limits, metrics: metrics)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "budget-server"),
@@ -18,11 +20,15 @@ func buildApplication(
     return app
 }
 
-func buildRouter(pool: ConnectionPool, limits: RequestLimits = RequestLimits()) -> Router<AppRequestContext> {
+func buildRouter(
+    pool: ConnectionPool, limits: RequestLimits = RequestLimits(), metrics: PrometheusCollectorRegistry
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: MetricsMiddleware())  // outermost: sees the final status of every request
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     HealthController(pool: pool).addRoutes(to: router)
+    MetricsController(registry: metrics, pool: pool).addRoutes(to: router)
     let admin = AdminService(pool: pool)
     let v1 = router.group("v1").add(middleware: AuthMiddleware(admin: admin))
     EntriesController(entries: EntryService(pool: pool), idempotency: IdempotencyStore(pool: pool), limits: limits)

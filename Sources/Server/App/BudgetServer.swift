@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 import Persistence
+import Prometheus
 import Workflow
 
 /// `budget-server`: reads its configuration from the environment and serves until SIGTERM/SIGINT.
@@ -23,6 +25,8 @@ struct BudgetServer {
             handler.logLevel = configuration.logLevel
             return handler
         }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "budget-server")
         let pool = ConnectionPool(configuration: configuration.pool, logger: logger)
         if configuration.migrateOnStart {
@@ -30,7 +34,7 @@ struct BudgetServer {
             let report = try await Migrator(migrations: migrations).migrate(pool: pool, logger: logger)
             logger.info("migrations checked", metadata: ["applied": "\(report.applied.count)"])
         }
-        let app = try await buildApplication(configuration: configuration, pool: pool, logger: logger)
+        let app = try await buildApplication(configuration: configuration, pool: pool, logger: logger, metrics: registry)
         try await app.runService()
     }
 }
