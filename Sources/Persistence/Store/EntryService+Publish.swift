@@ -51,15 +51,26 @@ extension EntryService {
                 entry.state = .published
                 published.append(entry)
             }
+            // Cross-check the disclosure as it now stands; a failure blocks unless overridden.
+            let checks = try DisclosureService.input(department: department, year: year, on: connection)
+                .map { try Disclosure($0).checks() } ?? []
+            let override = overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !checks.isEmpty, override?.isEmpty ?? true {
+                throw WorkflowError.batchFailed(
+                    "publication blocked by \(checks.count) failed cross-check(s); fix the entries or publish with an override reason",
+                    details: checks.map { ErrorDetail(field: $0.subject, message: "\($0.code.rawValue): \($0.message)") },
+                    category: .validation)
+            }
             try connection.query("""
                 INSERT INTO publications (department_code, year, published_by, entry_count, override_reason)
                 VALUES (\(department), \(year), \(caller.actor.name), \(published.count), \(overrideReason))
                 """)
+            var changes = ["entries": String(published.count),
+                           "amount": (try Money.sum(published.map(\.content.amount))).description]
+            if !checks.isEmpty { changes["overridden_checks"] = checks.map { "\($0.code.rawValue) \($0.subject)" }.joined(separator: "; ") }
             try AuditLog.append(.init(
-                chain: "publication:\(department):\(year)", action: "publish", reason: overrideReason,
-                changes: ["entries": String(published.count),
-                          "amount": (try Money.sum(published.map(\.content.amount))).description]),
-                by: caller, on: connection)
+                chain: "publication:\(department):\(year)", action: "publish", reason: checks.isEmpty ? nil : override,
+                changes: changes), by: caller, on: connection)
             return Publication(department: department, year: year, published: published)
         }
     }

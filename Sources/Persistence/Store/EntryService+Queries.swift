@@ -124,6 +124,8 @@ extension EntryService {
         public var bySource: [String: Money]
         public var byState: [String: StateTotal]
         public var controlFigure: Money?
+        /// The unit's department-year when it has approved entries awaiting publication (20-day clock).
+        public var pendingPublication: DisclosureService.PendingPublication?
 
         public struct StateTotal: Sendable, Hashable, Codable {
             public var count: Int
@@ -136,12 +138,13 @@ extension EntryService {
             case bySource = "by_source"
             case byState = "by_state"
             case controlFigure = "control_figure"
+            case pendingPublication = "pending_publication"
         }
     }
 
     public func summary(unit: String, year: Int, for caller: Caller) async throws -> Summary {
         try await pool.withConnection { connection in
-            _ = try Self.unitScope(unit, for: caller.actor, on: connection)
+            let scope = try Self.unitScope(unit, for: caller.actor, on: connection)
             var summary = Summary(unit: unit, year: year, total: .zero, byKind: [:], bySource: [:], byState: [:])
             for row in try connection.query("""
                 SELECT state, kind, count(*)::int AS n, sum(amount) AS amount, sum(general) AS general, sum(fund) AS fund,
@@ -165,6 +168,8 @@ extension EntryService {
             summary.controlFigure = try connection.query("""
                 SELECT amount FROM control_figures WHERE unit_code = \(unit) AND year = \(year)
                 """).first?.decode("amount", as: Money.self)
+            summary.pendingPublication = try DisclosureService.pendingPublications(
+                department: scope.departmentCode, year: year, on: connection).first
             return summary
         }
     }

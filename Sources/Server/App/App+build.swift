@@ -17,6 +17,9 @@ func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "budget-server"),
         logger: logger)
     app.addServices(pool)
+    if let interval = configuration.auditCheckpointInterval {
+        app.addServices(AuditCheckpointService(admin: AdminService(pool: pool), interval: interval, logger: logger))
+    }
     return app
 }
 
@@ -33,5 +36,8 @@ func buildRouter(
     let v1 = router.group("v1").add(middleware: AuthMiddleware(admin: admin))
     EntriesController(entries: EntryService(pool: pool), idempotency: IdempotencyStore(pool: pool), limits: limits)
         .addRoutes(to: v1)
+    let disclosures = DisclosureController(disclosures: DisclosureService(pool: pool), limits: limits)
+    disclosures.addInputRoutes(to: v1)
+    disclosures.addPublicRoutes(to: router)
     return router
 }

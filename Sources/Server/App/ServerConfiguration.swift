@@ -15,6 +15,7 @@ import Workflow
 /// | `DB_MAX_WAITERS` | 256 | requests allowed to wait for a connection at once |
 /// | `MIGRATE_ON_START` | false | apply pending migrations before serving |
 /// | `LOG_LEVEL` / `LOG_FORMAT` | info / json | swift-log level; `json` or `text` lines on stderr |
+/// | `AUDIT_CHECKPOINT_SECONDS` | 600 | how often to record every audit chain head; 0 turns it off |
 /// | `MAX_BODY_BYTES` | 8388608 | larger request bodies get 413 |
 /// | `MAX_LINE_BYTES` | 65536 | longer BLP lines get 413 |
 /// | `MAX_BATCH_RECORDS` | 10000 | more records in one batch get 413 |
@@ -28,6 +29,7 @@ struct ServerConfiguration: Sendable {
     var logLevel: Logger.Level
     var logFormat: LogFormat
     var limits: RequestLimits
+    var auditCheckpointInterval: Duration?
 
     struct Invalid: Error, CustomStringConvertible {
         let variable: String
@@ -69,5 +71,7 @@ struct ServerConfiguration: Sendable {
             maxBodyBytes: try integer("MAX_BODY_BYTES", 8 * 1024 * 1024, range: 1024...1_073_741_824),
             maxLineBytes: try integer("MAX_LINE_BYTES", 65536, range: 256...16_777_216),
             maxBatchRecords: try integer("MAX_BATCH_RECORDS", 10_000, range: 1...10_000_000))
+        let checkpointSeconds = try integer("AUDIT_CHECKPOINT_SECONDS", 600, range: 0...86_400)
+        auditCheckpointInterval = checkpointSeconds == 0 ? nil : .seconds(checkpointSeconds)
     }
 }

@@ -1,0 +1,126 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Persistence
+import Workflow
+
+/// Disclosure inputs (authenticated) and the public disclosure (no token; published data only).
+struct DisclosureController: Sendable {
+    let disclosures: DisclosureService
+    let limits: RequestLimits
+
+    func addInputRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("departments/:department/years/:year/disclosure-inputs", use: saveInputs)
+    }
+
+    func addPublicRoutes(to router: Router<AppRequestContext>) {
+        router.get("public/v1/disclosures/:year/:department", use: show)
+    }
+
+    struct InputsJSON: Decodable {
+        var baseline: [String: Money]?
+        var narrative: [String: String]?
+    }
+
+    struct Saved: Encodable {
+        var baseline: Int
+        var narrative: Int
+    }
+
+    @Sendable func saveInputs(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let department = try context.parameters.require("department")
+        let year = try EntriesController.year(context)
+        let format = try WireFormat.ofBody(request)
+        let replyFormat = try WireFormat.ofResponse(request, default: format)
+        let body = try await limits.body(of: request)
+        let inputs: BLPEntryMapping.DisclosureInputs
+        switch format {
+        case .blp:
+            let parsed = BLPParser.parse(body, schema: .disclosureInputs, limits: limits.blp)
+            let decoded = BLPEntryMapping.decodeDisclosureInputs(parsed, department: department, year: year)
+            guard decoded.errors.isEmpty else {
+                throw WorkflowError.invalidInput("\(decoded.errors.count) bad line(s); nothing was stored",
+                    details: decoded.errors.map { ErrorDetail(line: $0.line, field: $0.field, message: $0.reason) })
+            }
+            inputs = decoded.inputs
+        case .json:
+            let decoded: InputsJSON
+            do {
+                decoded = try JSON.decoder.decode(InputsJSON.self, from: Data(body))
+            } catch let error as DecodingError {
+                throw WorkflowError.invalidInput(APIError.describe(error))
+            }
+            var details: [ErrorDetail] = []
+            for metric in (decoded.baseline ?? [:]).keys where !BLPEntryMapping.DisclosureInputs.baselineMetrics.contains(metric) {
+                details.append(ErrorDetail(field: "baseline." + metric, message: "unknown metric \(metric)"))
+            }
+            for section in (decoded.narrative ?? [:]).keys where !BLPEntryMapping.DisclosureInputs.narrativeSections.contains(section) {
+                details.append(ErrorDetail(field: "narrative." + section, message: "unknown section \(section)"))
+            }
+            guard details.isEmpty else { throw WorkflowError.invalidInput("unknown baseline metrics or narrative sections", details: details) }
+            inputs = .init(baseline: decoded.baseline ?? [:], narrative: decoded.narrative ?? [:])
+        }
+        let saved = try await disclosures.saveInputs(inputs, department: department, year: year, by: caller)
+        switch replyFormat {
+        case .json: return try Reply.json(Saved(baseline: saved.baseline, narrative: saved.narrative)).response
+        case .blp:
+            return Reply.blp(BLPResponseLine.document([.ok(line: nil, code: "\(saved.baseline) baseline, \(saved.narrative) narrative")])).response
+        }
+    }
+
+    /// `?format=html|json|md|csv|zip|datapackage` (or Accept); `csv` with `&table=NAME` gives one table.
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let department = try context.parameters.require("department")
+        let year = try EntriesController.year(context)
+        let query = request.uri.queryParameters
+        let format = try query["format"].map(String.init) ?? Self.format(fromAccept: request.headers[.accept])
+        let disclosure = try await disclosures.disclosure(department: department, year: year)
+        let name = "\(department)-\(year)"
+        switch format {
+        case "json":
+            return Reply(status: .ok, contentType: "application/json; charset=utf-8", body: Array(try disclosure.renderJSON().utf8)).response
+        case "html":
+            return Reply(status: .ok, contentType: "text/html; charset=utf-8", body: Array(disclosure.renderHTML().utf8)).response
+        case "md", "markdown":
+            return Reply(status: .ok, contentType: "text/markdown; charset=utf-8", body: Array(disclosure.renderMarkdown().utf8)).response
+        case "csv":
+            let files = disclosure.renderCSV()
+            if let table = query["table"].map(String.init) {
+                guard let file = files[table.hasSuffix(".csv") ? table : table + ".csv"] else {
+                    throw APIError.notFound("no table \(table): one of \(files.keys.sorted().joined(separator: ", "))")
+                }
+                return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: Array(file.utf8),
+                             headers: [.contentDisposition: "attachment; filename=\"\(name)-\(table).csv\""]).response
+            }
+            return zip(files, name: "\(name)-csv.zip")
+        case "zip":
+            return zip(disclosure.renderCSV(), name: "\(name)-csv.zip")
+        case "datapackage":
+            return zip(try disclosure.renderFiscalDataPackage(), name: "\(name)-datapackage.zip")
+        default:
+            throw APIError.badRequest("unknown format \(format): html, json, md, csv, zip or datapackage", field: "format")
+        }
+    }
+
+    func zip(_ files: [String: String], name: String) -> Response {
+        let archive = StoredZip.archive(files.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) })
+        return Reply(status: .ok, contentType: "application/zip", body: archive,
+                     headers: [.contentDisposition: "attachment; filename=\"\(name)\""]).response
+    }
+
+    static func format(fromAccept accept: String?) throws -> String {
+        guard let accept, !accept.isEmpty else { return "html" }
+        for part in accept.split(separator: ",") {
+            switch part.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" {
+            case "text/html", "*/*", "text/*": return "html"
+            case "application/json": return "json"
+            case "text/csv": return "csv"
+            case "text/markdown": return "md"
+            case "application/zip": return "zip"
+            default: continue
+            }
+        }
+        throw APIError.notAcceptable("the disclosure is available as text/html, application/json, text/csv, text/markdown or application/zip")
+    }
+}
