@@ -70,6 +70,11 @@ struct DisclosureAPITests {
             }
             #expect((d["procurement"] as? [String: Any])?["total"] as? String == "88.61")
             let projects = try #require(d["projects"] as? [[String: Any]])
+            // In the reference's order, which is the order the officer posted them in.
+            #expect(projects.prefix(6).compactMap { $0["code"] as? String } == [
+                "201-0502-JBN-E5EL", "201-0402-JBN-2ZGZ", "201-0403-JBN-TH71", "201-0601-JBN-L4IE", "201-0502-JBN-9Y35",
+                "201-0901-JBN-LHVZ",
+            ])
             let first = try #require(projects.first { $0["code"] as? String == "201-0502-JBN-E5EL" })
             #expect(first["amount"] as? String == "15.00")
             #expect(first["plan"] as? [String] == ["30.00", "60.00", "90.00", "100.00"])

@@ -19,12 +19,12 @@ public enum Budgetctl {
         }
     }
 
-    public static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    public static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> Result {
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "DATABASE_URL")
         env.removeValue(forKey: "BUDGETCTL_USER")
         env.merge(environment) { _, new in new }
-        let result = try Subprocess.run(
+        let result = try await Subprocess.run(
             try path, arguments, environment: env, stdin: stdin)
         return Result(status: result.status, stdout: result.stdout, stderr: result.stderr)
     }

@@ -16,8 +16,21 @@ public enum Subprocess {
         public let stderr: String
     }
 
+    /// Waits on a thread of its own, never on Swift's cooperative pool (which has one thread per
+    /// core here: a test blocked in waitpid would stall every other test).
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, environment: environment, stdin: stdin) })
+            }
+            thread.start()
+        }
+    }
+
+    static func runBlocking(
+        _ executable: String, _ arguments: [String], environment: [String: String], stdin: String?
     ) throws -> Result {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("budget-sub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)

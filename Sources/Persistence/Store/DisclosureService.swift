@@ -97,7 +97,8 @@ public struct DisclosureService: Sendable {
         var entries = try connection.query("""
             SELECT \(EntryRows.columns) FROM \(EntryRows.from)
             WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published'
-            ORDER BY e.unit_code, e.code
+            ORDER BY e.unit_code,
+                     (SELECT min(r.created_seq) FROM entries r WHERE r.year = e.year AND r.code = e.code), e.code
             """).map(EntryRows.decode)
         try EntryRows.attachChildren(&entries, on: connection)
         return entries

@@ -6,7 +6,7 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply pending schema migrations from sql/migrations, in order.",
         discussion: """
-            Each migration runs in its own transaction and is recorded with its checksum; an applied
+            Each migration runs in its own transaction and is recorded with its checksum; an applied \
             migration whose file has changed is refused. Running it again is a no-op.
 
             Example:
@@ -14,22 +14,22 @@ struct Migrate: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var db: DatabaseOptions
-
     @Option(help: "Folder holding the migration files (default: sql/migrations of the checkout or $BUDGET_SQL_DIR).")
     var migrations: String?
+
+    @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
         try await reportingFailures {
             let directory = try migrations.map { URL(fileURLWithPath: $0) } ?? MigrationSource.migrationsDirectory()
             let files = try MigrationSource.load(directory: directory)
-            let pool = try db.makePool()
-            let report = try await Migrator(migrations: files).migrate(pool: pool, logger: CLI.logger)
+            let report = try await db.withPool { pool in
+                try await Migrator(migrations: files).migrate(pool: pool, logger: CLI.logger)
+            }
             for file in report.applied { print("applied \(file)") }
             print(report.applied.isEmpty
                   ? "database is up to date (\(report.alreadyApplied) migrations)"
                   : "applied \(report.applied.count), \(report.alreadyApplied) already applied")
-            await pool.shutdown()
         }
     }
 }

@@ -3,28 +3,37 @@ import Foundation
 import Persistence
 import Workflow
 
-/// What went wrong, mapped in one place to an exit code and a one-line reason on stderr.
-enum CLIError: Error, CustomStringConvertible {
-    case usage(String)
-    case refused(String)
-    case notFound(String)
-    case conflict(String)
-    case databaseUnavailable(String)
-
+/// What went wrong, mapped in one place to an exit code, a one-line reason and detail lines on stderr.
+struct CLIError: Error, CustomStringConvertible {
     /// 0 ok, 1 refused by a rule or validation, 2 usage, 3 not found, 4 conflict, 5 database unavailable.
-    var exitCode: Int32 {
-        switch self {
-        case .refused: 1
-        case .usage: 2
-        case .notFound: 3
-        case .conflict: 4
-        case .databaseUnavailable: 5
-        }
+    enum Kind: Int32, Sendable {
+        case refused = 1
+        case usage = 2
+        case notFound = 3
+        case conflict = 4
+        case databaseUnavailable = 5
     }
 
-    var description: String {
-        switch self {
-        case .usage(let m), .refused(let m), .notFound(let m), .conflict(let m), .databaseUnavailable(let m): m
+    var kind: Kind
+    var message: String
+    /// One line each: a violated rule (`V3: …`), a bad input line (`line 4 field general: …`), a failed entry of a batch.
+    var details: [String] = []
+
+    var exitCode: Int32 { kind.rawValue }
+    var description: String { message }
+
+    static func usage(_ message: String) -> CLIError { CLIError(kind: .usage, message: message) }
+    static func refused(_ message: String, details: [String] = []) -> CLIError { CLIError(kind: .refused, message: message, details: details) }
+    static func notFound(_ message: String) -> CLIError { CLIError(kind: .notFound, message: message) }
+    static func conflict(_ message: String, details: [String] = []) -> CLIError { CLIError(kind: .conflict, message: message, details: details) }
+    static func databaseUnavailable(_ message: String) -> CLIError { CLIError(kind: .databaseUnavailable, message: message) }
+
+    /// The exit code of each domain error category; the one place the CLI decides it.
+    static func kind(of category: WorkflowError.Category) -> Kind {
+        switch category {
+        case .notFound: .notFound
+        case .forbidden, .unauthorized, .validation, .invalidInput: .refused
+        case .conflict, .preconditionFailed: .conflict
         }
     }
 
@@ -33,6 +42,8 @@ enum CLIError: Error, CustomStringConvertible {
         switch error {
         case let error as CLIError:
             return error
+        case let error as WorkflowError:
+            return CLIError(kind: kind(of: error.category), message: error.message, details: error.details.map(line(for:)))
         case let error as PostgresError:
             switch error.kind {
             case .connection, .poolExhausted, .poolClosed:
@@ -46,9 +57,30 @@ enum CLIError: Error, CustomStringConvertible {
             }
         case let error as MigrationError:
             return .conflict(error.description)
+        case let error as BLPWriteError:
+            return .refused("cannot write BLP: \(error.reason)")
         default:
             return .refused("\(error)")
         }
+    }
+
+    /// One detail as a line: `line 4 field general: V1: …` for input lines, `V3: … (plan[3])` for rules.
+    static func line(for detail: ErrorDetail) -> String {
+        let rule = detail.rule.map { "\($0.rawValue): " } ?? ""
+        if let line = detail.line {
+            return "line \(line)" + (detail.field.map { " field \($0)" } ?? "") + ": " + rule + detail.message
+        }
+        if detail.rule != nil {
+            return rule + detail.message + (detail.field.map { " (\($0))" } ?? "")
+        }
+        return (detail.field.map { "\($0): " } ?? "") + detail.message
+    }
+
+    /// Writes the reason and its details to stderr.
+    func report() {
+        var text = "budgetctl: \(message)\n"
+        for detail in details { text += "  \(detail)\n" }
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 
@@ -61,7 +93,7 @@ extension AsyncParsableCommand {
             throw error
         } catch {
             let failure = CLIError.from(error)
-            FileHandle.standardError.write(Data("budgetctl: \(failure.description)\n".utf8))
+            failure.report()
             throw ExitCode(failure.exitCode)
         }
     }

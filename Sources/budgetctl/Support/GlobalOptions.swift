@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Persistence
+import Workflow
 
 /// Options every database command shares.
 struct DatabaseOptions: ParsableArguments {
@@ -14,11 +15,112 @@ struct DatabaseOptions: ParsableArguments {
         throw CLIError.usage("no database: set DATABASE_URL or pass --database")
     }
 
+    /// A small pool: one command needs one connection, two leaves room for a nested read.
     func makePool() throws -> ConnectionPool {
         ConnectionPool(
             configuration: .init(connectionString: try connectionString(), size: 2, acquireTimeout: .seconds(30),
                                  applicationName: "budgetctl"),
             logger: CLI.logger)
+    }
+
+    /// Opens the pool, runs `body`, and shuts the pool down whether or not `body` succeeded.
+    func withPool<T>(_ body: (ConnectionPool) async throws -> T) async throws -> T {
+        let pool = try makePool()
+        do {
+            let result = try await body(pool)
+            await pool.shutdown()
+            return result
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+    }
+}
+
+/// `--as USER`: the registered user a command acts as (SPEC §7), recorded in the audit log with channel `cli`.
+struct IdentityOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: ArgumentHelp("The registered user to act as (default: $BUDGETCTL_USER).", valueName: "user"))
+    var user: String?
+
+    /// The name given with --as or BUDGETCTL_USER, if any.
+    var name: String? {
+        if let user, !user.isEmpty { return user }
+        if let env = ProcessInfo.processInfo.environment["BUDGETCTL_USER"], !env.isEmpty { return env }
+        return nil
+    }
+}
+
+/// `--format`: tables for people, JSON or BLP for scripts.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case table, json, blp
+}
+
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format: table (for people), json or blp (for scripts), as the command supports.")
+    var format: OutputFormat = .table
+
+    /// Usage error (exit 2) when the command cannot print `format`.
+    func require(_ supported: [OutputFormat]) throws {
+        guard supported.contains(format) else {
+            throw ValidationError("--format \(format.rawValue) is not available here; use \(supported.map(\.rawValue).joined(separator: " or "))")
+        }
+    }
+}
+
+/// The database, the domain services and the acting user of one command run.
+struct Session: Sendable {
+    let pool: ConnectionPool
+    let entries: EntryService
+    let admin: AdminService
+    /// The `--as` name, not yet looked up.
+    let actingName: String?
+
+    /// The acting user: registered, active, and of one of `roles` (any role when nil).
+    ///
+    /// Most commands leave the role to the domain services (the same code path as the server);
+    /// `roles` is for commands whose service has no caller of its own (lists, checkpoints).
+    func caller(roles: Set<Role>? = nil, for command: String) async throws -> Caller {
+        guard let name = actingName else {
+            throw CLIError.usage("\(command) needs the acting user: pass --as USER or set BUDGETCTL_USER")
+        }
+        let caller = try await admin.user(named: name, channel: .cli)
+        if let roles, !roles.contains(caller.actor.role) {
+            throw WorkflowError.forbidden(
+                "\(name) is \(caller.actor.role.rawValue); \(command) needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))")
+        }
+        return caller
+    }
+
+    /// An entry by id or code, with a not-found message that names what was asked for.
+    func entry(_ reference: String, year: Int?, for caller: Caller) async throws -> BudgetEntry {
+        do {
+            return try await entries.resolve(reference, year: year, for: caller)
+        } catch let error as WorkflowError where error.category == .notFound {
+            throw CLIError.notFound("entry \(reference)\(year.map { " in \($0)" } ?? "") not found")
+        }
+    }
+
+    /// Every entry matching `filter` within the caller's scope, page after page.
+    func allEntries(_ filter: EntryService.Filter, for caller: Caller) async throws -> [BudgetEntry] {
+        var filter = filter
+        filter.limit = EntryService.Filter.maxLimit
+        var found: [BudgetEntry] = []
+        repeat {
+            let page = try await entries.list(filter, for: caller)
+            found += page.items
+            filter.cursor = page.nextCursor
+        } while filter.cursor != nil
+        return found
+    }
+}
+
+extension DatabaseOptions {
+    /// Runs `body` with the services on a fresh pool, which is always shut down afterwards.
+    func withSession<T>(_ identity: IdentityOptions? = nil, _ body: (Session) async throws -> T) async throws -> T {
+        try await withPool { pool in
+            try await body(Session(pool: pool, entries: EntryService(pool: pool), admin: AdminService(pool: pool),
+                                   actingName: identity?.name))
+        }
     }
 }
 
