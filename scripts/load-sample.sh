@@ -88,8 +88,7 @@ add_user OFFICER_201002_TOKEN officer-201002 officer 201002
 add_user REVIEWER_201_TOKEN reviewer-201 department_reviewer 201
 
 step import --as officer-201002 sql/sample/201002-2020.blp --unit 201002 --year 2020
-# TODO(disclosure inputs): enable once `budgetctl import --department` exists.
-# "$ctl" import --as reviewer-201 sql/sample/201-2020-disclosure.blp --department 201 --year 2020
+step import --as reviewer-201 sql/sample/201-2020-disclosure.blp --department 201 --year 2020
 step submit --as officer-201002 --unit 201002 --year 2020
 step approve --as reviewer-201 --department 201 --year 2020 --all
 step approve --as finance --department 201 --year 2020 --all

@@ -61,4 +61,21 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         case fromState = "from_state"
         case toState = "to_state"
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(chain, forKey: .chain)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(at, forKey: .at)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(role, forKey: .role)
+        try container.encode(channel, forKey: .channel)
+        try container.encode(action, forKey: .action)
+        try container.encode(entryID?.uuidString.lowercased(), forKey: .entryID)  // lowercase, as stored
+        try container.encode(revision, forKey: .revision)
+        try container.encode(fromState, forKey: .fromState)
+        try container.encode(toState, forKey: .toState)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(changes, forKey: .changes)
+    }
 }

@@ -69,14 +69,14 @@ extension BudgetEntry: Codable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)  // lowercase, as PostgreSQL prints it
         try container.encode(year, forKey: .year)
         try container.encode(unitCode, forKey: .unitCode)
         try container.encode(departmentCode, forKey: .departmentCode)
         try container.encode(revision, forKey: .revision)
         try container.encode(version, forKey: .version)
         try container.encode(state, forKey: .state)
-        try container.encode(supersedes, forKey: .supersedes)
+        try container.encode(supersedes?.uuidString.lowercased(), forKey: .supersedes)
         try content.encode(to: encoder)
     }
 }

@@ -122,7 +122,7 @@ struct AuditRecordTests {
     func codable() throws {
         let data = try JSONEncoder().encode(sample)
         let json = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(json["entry_id"] as? String == entryID.uuidString)
+        #expect(json["entry_id"] as? String == entryID.uuidString.lowercased())
         #expect(json["from_state"] as? String == "draft")
         #expect(try JSONDecoder().decode(AuditRecord.self, from: data) == sample)
     }

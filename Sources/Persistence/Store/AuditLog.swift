@@ -115,6 +115,11 @@ public struct AuditVerification: Sendable, Hashable, Codable {
         public var chain: String
         public var seq: Int64?
         public var reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case chain, seq, reason
+            case eventID = "event_id"
+        }
     }
 
     public var events: Int

@@ -274,7 +274,7 @@ struct EntriesController: Sendable {
 
     static func savedItem(_ saved: EntryService.Saved) -> EntryJSON.SavedItem {
         EntryJSON.SavedItem(
-            line: saved.line, id: saved.entry.id, code: saved.entry.content.code, state: saved.entry.state,
+            line: saved.line, id: .init(uuid: saved.entry.id), code: saved.entry.content.code, state: saved.entry.state,
             version: saved.entry.version, revision: saved.entry.revision, created: saved.created)
     }
 
@@ -282,7 +282,7 @@ struct EntriesController: Sendable {
         switch format {
         case .json:
             return try .json(EntryJSON.Items(items: entries.map {
-                EntryJSON.SavedItem(line: nil, id: $0.id, code: $0.content.code, state: $0.state, version: $0.version,
+                EntryJSON.SavedItem(line: nil, id: .init(uuid: $0.id), code: $0.content.code, state: $0.state, version: $0.version,
                                     revision: $0.revision, created: false)
             }))
         case .blp:

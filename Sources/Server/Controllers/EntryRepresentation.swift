@@ -34,12 +34,21 @@ enum EntryJSON {
 
     struct SavedItem: Encodable {
         var line: Int?
-        var id: UUID
+        var id: LowercaseUUID
         var code: String
         var state: EntryState
         var version: Int
         var revision: Int
         var created: Bool
+    }
+
+    /// UUIDs in JSON as PostgreSQL prints them (Foundation's default is upper case).
+    struct LowercaseUUID: Encodable {
+        var uuid: UUID
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(uuid.uuidString.lowercased())
+        }
     }
 
     struct Page: Encodable {

@@ -12,11 +12,16 @@ struct Import: AsyncParsableCommand {
             the draft with the same code. Nothing is stored unless every line is good; otherwise every \
             bad line is listed as `line N field F: reason` and the exit code is 1. FILE "-" reads stdin.
 
+            With --department D, the file holds a department-year's disclosure inputs instead: \
+            `baseline metric=… amount=…` and `narrative section=… text="…"` records (the department's \
+            reviewer or the finance bureau).
+
             Example:
               budgetctl import --as officer-201002 sql/sample/201002-2020.blp \\
                   --unit 201002 --year 2020
               budgetctl export --as finance --unit 201002 --year 2020 |
                   budgetctl import --as officer-201002 - --unit 201002 --year 2020
+              budgetctl import --as finance sql/sample/201-2020-disclosure.blp --department 201 --year 2020
             """
     )
 
@@ -24,30 +29,34 @@ struct Import: AsyncParsableCommand {
     /// narrative records) become a second case here, with their own schema and service call.
     enum Target {
         case unit(String)
+        case department(String)
 
         var schema: BLPSchema {
             switch self {
             case .unit: .entries
+            case .department: .disclosureInputs
             }
         }
     }
 
     @Argument(help: "The BLP/1 file, or - for standard input.") var file: String
     @Option(help: "The unit the entries belong to.") var unit: String?
+    @Option(help: "The department whose disclosure inputs (baseline, narrative) the file holds.") var department: String?
     @Option(help: "The fiscal year.") var year: Int
 
     @OptionGroup var db: DatabaseOptions
     @OptionGroup var identity: IdentityOptions
     @OptionGroup var output: OutputOptions
 
-    var target: Target? { unit.map(Target.unit) }
+    var target: Target? { unit.map(Target.unit) ?? department.map(Target.department) }
 
     /// Larger than one HTTP request's limits: a whole unit-year, or more, from a file.
     static let limits = BLPLimits(maxLineBytes: 65_536, maxRecords: 1_000_000, maxErrors: 1_000)
 
     func validate() throws {
         try output.require([.table, .json, .blp])
-        guard target != nil else { throw ValidationError("say where the file goes: --unit U --year Y") }
+        guard target != nil else { throw ValidationError("say where the file goes: --unit U --year Y, or --department D --year Y") }
+        guard unit == nil || department == nil else { throw ValidationError("give --unit or --department, not both") }
     }
 
     func run() async throws {
@@ -56,6 +65,8 @@ struct Import: AsyncParsableCommand {
             switch target! {
             case .unit(let unit):
                 try await importEntries(parsed, unit: unit)
+            case .department(let department):
+                try await importDisclosureInputs(parsed, department: department)
             }
         }
     }
@@ -95,6 +106,26 @@ struct Import: AsyncParsableCommand {
                            s.created ? "created" : "replaced", String(s.entry.version), s.entry.content.amount.groupedYuan])
             }
             print(table.render())
+        }
+    }
+
+    func importDisclosureInputs(_ parsed: BLPParseResult, department: String) async throws {
+        let decoded = BLPEntryMapping.decodeDisclosureInputs(parsed, department: department, year: year)
+        guard decoded.errors.isEmpty else {
+            let lines = Set(decoded.errors.map(\.line)).count
+            throw WorkflowError.invalidInput(
+                "\(Self.name(file)) has \(lines) bad line\(lines == 1 ? "" : "s"); nothing was stored",
+                details: decoded.errors.map { ErrorDetail(line: $0.line, field: $0.field, message: $0.reason) })
+        }
+        let saved = try await db.withSession(identity) { session in
+            let caller = try await session.caller(for: "import")
+            return try await DisclosureService(pool: session.pool).saveInputs(decoded.inputs, department: department, year: year, by: caller)
+        }
+        switch output.format {
+        case .json: try Output.printJSON(["baseline": saved.baseline, "narrative": saved.narrative])
+        case .blp: print(BLPResponseLine.document([.ok(line: nil, code: "\(saved.baseline) baseline, \(saved.narrative) narrative")]), terminator: "")
+        case .table:
+            print("stored disclosure inputs of department \(department) for \(year): \(saved.baseline) baseline figures, \(saved.narrative) narrative sections")
         }
     }
 
