@@ -7,8 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 export DATABASE_URL=${DATABASE_URL:-$(bash deploy/pg-start.sh | tail -n 1)}
-swift build -c "${BUILD_CONFIGURATION:-debug}" --product budget-server
-swift build -c "${BUILD_CONFIGURATION:-debug}" --product budgetctl
+swift build -c "${BUILD_CONFIGURATION:-debug}"
 bin=$(swift build -c "${BUILD_CONFIGURATION:-debug}" --show-bin-path)
 
 "$bin/budgetctl" migrate

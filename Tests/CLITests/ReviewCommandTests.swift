@@ -29,10 +29,17 @@ struct ReviewCommandTests {
         let finance = try await world.ok(["approve", "--department", "201", "--year", "2020", "--all"], as: "finance")
         #expect(finance.stdout.contains("approved 2 entries"))
         #expect(finance.stderr.isEmpty, "no progress line when stderr is not a terminal: \(finance.stderr)")
-        #expect(try await world.ok(["queue"], as: "finance").stdout.contains("no entries in finance_review"))
+        let afterApproval = try await world.ok(["queue"], as: "finance").stdout
+        #expect(afterApproval.contains("no entries in finance_review"))
+        #expect(afterApproval.contains("awaiting publication"))
+        #expect(afterApproval.contains("20 days left"))
+        let pending = try await world.ok(["queue", "--publications", "--format", "json"], as: "finance")
+        let clock = try #require(try JSONSerialization.jsonObject(with: Data(pending.stdout.utf8)) as? [[String: Any]])
+        #expect(clock.first?["department"] as? String == "201" && clock.first?["days_left"] as? Int == 20)
 
         try await world.ok(["publish", "--department", "201", "--year", "2020"], as: "finance")
         #expect(try world.state("201-0502-JBN-E5EL") == "published")
+        #expect(try await world.ok(["queue", "--publications"], as: "finance").stdout.contains("no department-year awaits publication"))
         #expect(try world.state("201-0403-JBN-TH71") == "published")
 
         let show = try await world.ok(["show", "201-0502-JBN-E5EL", "--year", "2020"], as: "auditor")

@@ -82,12 +82,13 @@ enum EntryJSON {
         var id: Int64
         var hash: String
         var record: AuditRecord
-        enum CodingKeys: String, CodingKey { case id, hash }
+        enum CodingKeys: String, CodingKey { case id, hash, time }
         func encode(to encoder: any Encoder) throws {
-            try record.encode(to: encoder)
+            try record.encode(to: encoder)  // `at`: microseconds since the epoch, as hashed
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(id, forKey: .id)
             try container.encode(hash, forKey: .hash)
+            try container.encode(Timestamp(microsecondsSinceEpoch: record.at), forKey: .time)
         }
     }
 

@@ -9,12 +9,15 @@ struct Queue: AsyncParsableCommand {
         abstract: "List the entries awaiting review, oldest first, with unit, amount and age.",
         discussion: """
             By default the entries awaiting the finance bureau (state finance_review). The age is the \
-            time since the entry entered its state. Only entries within the acting user's scope show.
+            time since the entry entered its state. Only entries within the acting user's scope show. \
+            Below them, the department-years approved but not yet published, with the days left of \
+            the 20-day publication deadline (or how long overdue); --publications lists only those.
 
             Example:
               budgetctl queue --as finance
               budgetctl queue --as finance --department 201 --year 2020 --format json
               budgetctl queue --as reviewer-201 --state department_review
+              budgetctl queue --as finance --publications --format json
             """
     )
 
@@ -23,6 +26,7 @@ struct Queue: AsyncParsableCommand {
     @Option(help: "Only this fiscal year.") var year: Int?
     @Option(help: "Only the units of this department.") var department: String?
     @Option(help: "At most this many entries (1–1000).") var limit: Int = 1000
+    @Flag(help: "List only the department-years awaiting publication (20-day clock).") var publications = false
 
     @OptionGroup var db: DatabaseOptions
     @OptionGroup var identity: IdentityOptions
@@ -56,29 +60,66 @@ struct Queue: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let state = EntryState(rawValue: state)!
-            let queued = try await db.withSession(identity) { session in
+            let (queued, pending) = try await db.withSession(identity) { session in
                 let caller = try await session.caller(for: "queue")
-                return try await session.entries.queue(state: state, year: year, department: department, limit: limit, for: caller)
-            }
-            switch output.format {
-            case .json: try Output.printJSON(queued.map(Row.init))
-            case .table, .blp:
-                guard !queued.isEmpty else {
-                    print("no entries in \(state.rawValue)")
-                    return
+                let queued = publications ? [] : try await session.entries.queue(
+                    state: state, year: year, department: department, limit: limit, for: caller)
+                // The 20-day clock, for those who may see the department-years concerned.
+                let scope: String?? = switch caller.actor.role {
+                case .financeReviewer, .auditor: .some(department)
+                case .departmentReviewer: .some(caller.actor.orgCode)
+                case .officer, .admin: .none
                 }
-                var table = TextTable([.init("age", .right), .init("since"), .init("code"), .init("year", .right),
-                                       .init("unit"), .init("name"), .init("kind"), .init("amount (yuan)", .right)])
-                for q in queued {
-                    let e = q.entry
-                    table.add([Output.age(seconds: q.ageSeconds), Output.time(q.since), e.content.code, String(e.year),
-                               "\(e.unitCode) \(q.unitName)", e.content.name, e.content.kind.rawValue,
-                               e.content.amount.groupedYuan])
-                }
-                let total = EntryPresentation.sum(queued.map(\.entry))
-                table.add(["", "", "total", "", "", "\(queued.count) entries", "", total.groupedYuan])
-                print(table.render())
+                guard case .some(let departmentFilter) = scope else { return (queued, [DisclosureService.PendingPublication]()) }
+                let pending = try await DisclosureService(pool: session.pool).pendingPublications(department: departmentFilter, year: year)
+                return (queued, pending)
             }
+            if publications {
+                switch output.format {
+                case .json: try Output.printJSON(pending)
+                case .table, .blp: printPending(pending, emptyMessage: "no department-year awaits publication")
+                }
+                return
+            }
+            try printEntries(queued, state: state)
+            if output.format == .table { printPending(pending, emptyMessage: nil) }
+        }
+    }
+
+    func printPending(_ pending: [DisclosureService.PendingPublication], emptyMessage: String?) {
+        guard !pending.isEmpty else {
+            if let emptyMessage { print(emptyMessage) }
+            return
+        }
+        print("\nawaiting publication (the law allows \(DisclosureService.publicationDeadlineDays) days from approval):")
+        var table = TextTable([.init("department"), .init("year", .right), .init("approved entries", .right), .init("approved since"),
+                               .init("deadline", .right)])
+        for p in pending {
+            let deadline = p.daysLeft >= 0 ? "\(p.daysLeft) days left" : "overdue by \(-p.daysLeft) days"
+            table.add([p.department, String(p.year), String(p.approvedEntries), Output.time(p.approvedSince), deadline])
+        }
+        print(table.render())
+    }
+
+    func printEntries(_ queued: [EntryService.QueuedEntry], state: EntryState) throws {
+        switch output.format {
+        case .json: try Output.printJSON(queued.map(Row.init))
+        case .table, .blp:
+            guard !queued.isEmpty else {
+                print("no entries in \(state.rawValue)")
+                return
+            }
+            var table = TextTable([.init("age", .right), .init("since"), .init("code"), .init("year", .right),
+                                   .init("unit"), .init("name"), .init("kind"), .init("amount (yuan)", .right)])
+            for q in queued {
+                let e = q.entry
+                table.add([Output.age(seconds: q.ageSeconds), Output.time(q.since), e.content.code, String(e.year),
+                           "\(e.unitCode) \(q.unitName)", e.content.name, e.content.kind.rawValue,
+                           e.content.amount.groupedYuan])
+            }
+            let total = EntryPresentation.sum(queued.map(\.entry))
+            table.add(["", "", "total", "", "", "\(queued.count) entries", "", total.groupedYuan])
+            print(table.render())
         }
     }
 }
