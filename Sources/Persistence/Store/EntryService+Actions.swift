@@ -165,15 +165,16 @@ extension EntryService {
         let waived = Set(try connection.query("SELECT rule FROM waivers WHERE entry_id = \(entry.id)")
             .compactMap { RuleCode(rawValue: try $0.decode("rule")) })
         var context = ValidationContext(waived: waived)
-        if checkControlFigure {
-            let row = try connection.query("""
-                SELECT (SELECT amount FROM control_figures WHERE unit_code = \(entry.unitCode) AND year = \(entry.year)) AS ceiling,
-                       (SELECT coalesce(sum(amount), 0) FROM entries
-                         WHERE unit_code = \(entry.unitCode) AND year = \(entry.year)
-                           AND state IN ('approved', 'published') AND code <> \(entry.content.code)) AS committed
-                """).first!
-            context.controlFigure = try row.decode("ceiling", as: Money?.self)
-            context.committed = try row.decode("committed")
+        // The committed sum is only needed when the unit-year has a ceiling (the common case has none).
+        if checkControlFigure, let ceiling = try connection.query("""
+            SELECT amount FROM control_figures WHERE unit_code = \(entry.unitCode) AND year = \(entry.year)
+            """).first?.decode("amount", as: Money.self) {
+            context.controlFigure = ceiling
+            context.committed = try connection.query("""
+                SELECT coalesce(sum(amount), 0) AS committed FROM entries
+                WHERE unit_code = \(entry.unitCode) AND year = \(entry.year)
+                  AND state IN ('approved', 'published') AND code <> \(entry.content.code)
+                """).first!.decode("committed")
             context.checkControlFigure = true
         }
         return Validator.validate(entry.content, context: context)
