@@ -82,6 +82,21 @@ struct PoolTests {
         await db.shutdown()
     }
 
+    @Test("a statement over the statement timeout is cancelled by the server")
+    func statementTimeout() async throws {
+        let db = try await TestPostgres.makeDatabase(migrated: false)
+        let pool = ConnectionPool(
+            configuration: .init(connectionString: db.conninfo, size: 1, statementTimeout: .milliseconds(100)), logger: TestPostgres.logger)
+        do {
+            try await pool.withConnection { c in _ = try c.query("SELECT pg_sleep(5)") }
+            Issue.record("a 5 s statement was not cancelled")
+        } catch let error as PostgresError {
+            #expect(error.sqlState == .queryCanceled)
+        }
+        #expect(await pool.ping())  // the connection stays usable
+        await pool.shutdown()
+    }
+
     @Test("connecting to nowhere fails with a connection error and no leak")
     func unreachable() async throws {
         let pool = TestDatabaseFactory.pool("host=127.0.0.1 port=1 user=postgres dbname=x connect_timeout=2", size: 1)

@@ -20,11 +20,14 @@ public final class ConnectionPool: Sendable, Service {
         public var acquireTimeout: Duration
         public var maxWaiters: Int
         public var applicationName: String
+        /// Server-side limit of one statement (nil: none).
+        public var statementTimeout: Duration?
 
         public init(
             connectionString: String, size: Int = 8, acquireTimeout: Duration = .seconds(2),
-            maxWaiters: Int = 256, applicationName: String = "budget"
+            maxWaiters: Int = 256, applicationName: String = "budget", statementTimeout: Duration? = nil
         ) {
+            self.statementTimeout = statementTimeout
             self.connectionString = connectionString
             self.size = max(1, size)
             self.acquireTimeout = acquireTimeout
@@ -229,7 +232,7 @@ public final class ConnectionPool: Sendable, Service {
         }
         return try PostgresConnection(
             connectionString: configuration.connectionString,
-            applicationName: configuration.applicationName, logger: logger)
+            applicationName: configuration.applicationName, statementTimeout: configuration.statementTimeout, logger: logger)
     }
 
     private func checkin(_ connection: PostgresConnection) {

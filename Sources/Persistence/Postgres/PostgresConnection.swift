@@ -23,12 +23,19 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Connects with a libpq connection string or URI. Blocking.
     ///
     /// Our defaults come first so that anything the string sets overrides them.
-    public init(connectionString: String, applicationName: String = "budget", logger: Logger) throws(PostgresError) {
+    public init(
+        connectionString: String, applicationName: String = "budget", statementTimeout: Duration? = nil, logger: Logger
+    ) throws(PostgresError) {
+        var options = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c client_min_messages=warning"
+        if let statementTimeout {
+            // A runaway statement is cancelled by the server instead of holding a connection forever.
+            options += " -c statement_timeout=\(statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000)"
+        }
         let params: [(String, String)] = [
             ("connect_timeout", "5"),
             ("application_name", applicationName),
             ("client_encoding", "UTF8"),
-            ("options", "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c client_min_messages=warning"),
+            ("options", options),
             ("keepalives_idle", "30"),
             ("dbname", connectionString),
         ]

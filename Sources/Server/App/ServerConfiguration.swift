@@ -13,6 +13,7 @@ import Workflow
 /// | `DB_POOL_SIZE` | 8 | database connections (and their threads) |
 /// | `DB_ACQUIRE_TIMEOUT_MS` | 2000 | wait for a free connection before answering 503 |
 /// | `DB_MAX_WAITERS` | 256 | requests allowed to wait for a connection at once |
+/// | `DB_STATEMENT_TIMEOUT_MS` | 30000 | the database cancels a statement running longer; 0 = none |
 /// | `MIGRATE_ON_START` | false | apply pending migrations before serving |
 /// | `LOG_LEVEL` / `LOG_FORMAT` | info / json | swift-log level; `json` or `text` lines on stderr |
 /// | `AUDIT_CHECKPOINT_SECONDS` | 600 | how often to record every audit chain head; 0 turns it off |
@@ -55,7 +56,8 @@ struct ServerConfiguration: Sendable {
             size: try integer("DB_POOL_SIZE", 8, range: 1...512),
             acquireTimeout: .milliseconds(try integer("DB_ACQUIRE_TIMEOUT_MS", 2000, range: 0...600_000)),
             maxWaiters: try integer("DB_MAX_WAITERS", 256, range: 0...100_000),
-            applicationName: "budget-server")
+            applicationName: "budget-server",
+            statementTimeout: try integer("DB_STATEMENT_TIMEOUT_MS", 30_000, range: 0...3_600_000).nonZeroMilliseconds)
         migrateOnStart = ["1", "true", "yes"].contains(environment["MIGRATE_ON_START"]?.lowercased() ?? "")
         let level = environment["LOG_LEVEL"].flatMap { $0.isEmpty ? nil : $0 } ?? "info"
         guard let parsedLevel = Logger.Level(rawValue: level) else {
@@ -74,4 +76,8 @@ struct ServerConfiguration: Sendable {
         let checkpointSeconds = try integer("AUDIT_CHECKPOINT_SECONDS", 600, range: 0...86_400)
         auditCheckpointInterval = checkpointSeconds == 0 ? nil : .seconds(checkpointSeconds)
     }
+}
+
+extension Int {
+    var nonZeroMilliseconds: Duration? { self == 0 ? nil : .milliseconds(self) }
 }

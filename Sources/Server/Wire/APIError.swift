@@ -92,6 +92,8 @@ extension APIError {
                 self = .unavailable("the server is busy: \(error.message); retry shortly")
             case .connection, .poolClosed:
                 self = .unavailable("the database is unavailable; retry shortly", retryAfter: 2)
+            case .server where error.sqlState == .queryCanceled:
+                self = .unavailable("the database took too long to answer; retry shortly", retryAfter: 2)
             case .server where error.sqlState?.isTransient == true:
                 self.init(status: .conflict, code: "conflict", message: "a concurrent change conflicted; retry")
             case .server where error.sqlState == .uniqueViolation:
