@@ -10,6 +10,10 @@ extension Validator {
             violations.append(Violation(
                 rule: .v1, field: "items[\(index)].amount", message: "item amount must not be negative (\(item.amount))"))
         }
+        for (index, item) in draft.items.enumerated() where item.amount > maxAmount {
+            violations.append(Violation(
+                rule: .v1, field: "items[\(index)].amount", message: "item amount \(item.amount) exceeds the limit of \(maxAmount) yuan"))
+        }
         guard let amount = try? draft.sources.checkedTotal() else {
             return violations + [Violation(rule: .v1, field: "amount", message: "the sum of the funding sources is out of range")]
         }

@@ -10,7 +10,7 @@ extension Validator {
         let code = draft.code
         if code.isEmpty {
             violations.append(Violation(rule: .v6, field: "code", message: "code is required"))
-        } else if code.count > maxCodeLength {
+        } else if code.unicodeScalars.count > maxCodeLength {  // as PostgreSQL counts length()
             violations.append(Violation(rule: .v6, field: "code", message: "code is longer than \(maxCodeLength) characters"))
         } else if !isSaneCode(code) {
             violations.append(Violation(
@@ -24,7 +24,7 @@ extension Validator {
         let name = draft.name
         if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             violations.append(Violation(rule: .v6, field: "name", message: "name is required"))
-        } else if name.count > maxNameLength {
+        } else if name.unicodeScalars.count > maxNameLength {  // as PostgreSQL counts length()
             violations.append(Violation(rule: .v6, field: "name", message: "name is longer than \(maxNameLength) characters"))
         }
         if name.unicodeScalars.contains(where: isInvisibleControl) {
@@ -37,7 +37,28 @@ extension Validator {
                 rule: .v6, field: "function_code",
                 message: "functional classification code must be 3 to 7 digits (e.g. 2013102)"))
         }
+        violations += textFieldsWithNUL(draft).map {
+            Violation(rule: .v6, field: $0, message: "\($0) contains U+0000 (NUL), which no text may hold")
+        }
         return violations
+    }
+
+    /// Free-text fields holding NUL: PostgreSQL text cannot store it, so it is refused, never cut.
+    static func textFieldsWithNUL(_ draft: EntryDraft) -> [String] {
+        var fields: [(String, String)] = [("purpose", draft.purpose), ("goals", draft.goals)]
+        for (i, item) in draft.items.enumerated() { fields.append(("items[\(i)].econ", item.econ)) }
+        for (i, indicator) in draft.indicators.enumerated() {
+            for (key, value) in [("l1", indicator.l1), ("l2", indicator.l2), ("l3", indicator.l3), ("desc", indicator.desc),
+                                 ("value", indicator.value), ("basis", indicator.basis)] {
+                fields.append(("indicators[\(i)].\(key)", value))
+            }
+        }
+        for (i, line) in draft.procurement.enumerated() {
+            for (key, value) in [("item", line.item), ("catalog", line.catalog), ("unit", line.unit)] {
+                fields.append(("procurement[\(i)].\(key)", value))
+            }
+        }
+        return fields.filter { $0.1.utf8.contains(0) }.map(\.0)
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9._-]*$`, ASCII only.

@@ -27,10 +27,13 @@ extension Validator {
                     rule: .v5, field: field + ".catalog",
                     message: "procurement catalog code must be A, B or C followed by at least two digits (e.g. A02010104)"))
             }
-            do {
-                amounts.append(try line.quantity.checkedTimes(line.price))
-            } catch {
-                violations.append(Violation(rule: .v5, field: field, message: "quantity × price is out of range"))
+            // Bounded like an entry's amount, so every line fits its NUMERIC columns.
+            if let lineAmount = try? line.quantity.checkedTimes(line.price), lineAmount <= maxAmount,
+               line.quantity <= Quantity(1_000_000_000) {
+                amounts.append(lineAmount)
+            } else {
+                violations.append(Violation(
+                    rule: .v5, field: field, message: "quantity × price is out of range (at most \(maxAmount) yuan a line, quantity at most 10⁹)"))
             }
         }
         guard amounts.count == draft.procurement.count else { return violations }

@@ -113,6 +113,12 @@ struct EntriesAPITests {
             let after = try await client.execute(uri: "/v1/entries/\(id)", method: .get, headers: world.headers("officer-201002"))
             #expect(try after.json()["name"] as? String == "改名")
             #expect(try after.json()["state"] as? String == "draft")
+            // What GET answers in BLP, PUT takes back unchanged.
+            let blpEntry = try await client.execute(uri: "/v1/entries/\(id)", method: .get, headers: world.headers("officer-201002", accept: blp))
+            let put = try await client.execute(uri: "/v1/entries/\(id)", method: .put,
+                headers: world.headers("officer-201002", contentType: blp, extra: [.ifMatch: blpEntry.headers[.eTag] ?? ""]), body: blpEntry.body)
+            #expect(put.status == .ok, "\(put.text)")
+            #expect(put.headers[.eTag] == "\"3\"")
         }
     }
 
@@ -205,6 +211,23 @@ struct EntriesAPITests {
             let badJSON = try await post(Array(#"{"entries": [{"code": 1}"#.utf8), "application/json")
             #expect(badJSON.status == .unprocessableContent)
             #expect(badJSON.errorCode == "invalid_input")
+            // NUL would be cut off by C strings: refused, naming the field, never stored shortened.
+            let nul = try await post(Array(#"[{"code":"N-1","name":"x","kind":"project","function_code":"2013102","general":"1.00","purpose":"before\u0000after"}]"#.utf8), "application/json")
+            #expect(nul.status == .unprocessableContent)
+            #expect(nul.text.contains("purpose"))
+            let hugePlan = try await post(Array("entry code=P-9 name=x kind=project func=2013102 general=1.00 plan=30,60,90,1000".utf8))
+            #expect(hugePlan.status == .unprocessableContent)
+            #expect(hugePlan.text.contains("V3"))
+            let hugeItem = try await post(Array("entry code=P-8 name=x kind=operation func=2013102 general=1.00\nitem econ=30201 amount=90000000000000000.00".utf8))
+            #expect(hugeItem.status == .unprocessableContent)
+            #expect(hugeItem.text.contains("V1"))
+            let existing = try await client.execute(uri: "/v1/entries?limit=1", method: .get, headers: world.headers("officer-201002"))
+            let id = try #require((try existing.json()["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let nulReason = try await client.execute(uri: "/v1/entries/\(id)/actions/discard", method: .post,
+                headers: world.headers("officer-201002", contentType: "application/json"), body: ByteBuffer(text: #"{"reason":"visible\u0000hidden"}"#))
+            #expect(nulReason.status == .unprocessableContent)
+            let filter = try await client.execute(uri: "/v1/entries?unit=201002%00zz", method: .get, headers: world.headers("officer-201002"))
+            #expect(filter.status == .unprocessableContent)
         }
         #expect(try await world.storedCount() == 1)
         let verification = try await world.fixture.admin.verifyAudit(by: world.fixture.auditor)

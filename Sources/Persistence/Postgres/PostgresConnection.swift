@@ -78,7 +78,12 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs one statement with its parameters (`PQexecParams`, text format) and returns all rows.
     @discardableResult
     public func query(_ sql: SQL) throws(PostgresError) -> PostgresRows {
-        try exclusive { () throws(PostgresError) -> PostgresRows in
+        if let index = sql.binds.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
+            throw PostgresError(
+                kind: .server, message: "parameter $\(index + 1) contains U+0000 (NUL), which text cannot hold",
+                sqlState: .characterNotInRepertoire)
+        }
+        return try exclusive { () throws(PostgresError) -> PostgresRows in
             let binds = sql.binds
             let types = binds.map { Oid($0.oid) }
             let result: OpaquePointer? = Self.withOptionalCStrings(binds.map(\.text)) { values in

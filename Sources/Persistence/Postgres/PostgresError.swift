@@ -26,6 +26,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let raiseException = SQLState("P0001")
     public static let invalidTextRepresentation = SQLState("22P02")
     public static let numericValueOutOfRange = SQLState("22003")
+    public static let characterNotInRepertoire = SQLState("22021")
 
     /// Failures that a retry of the whole transaction may cure.
     public var isTransient: Bool { self == .serializationFailure || self == .deadlockDetected }

@@ -34,7 +34,8 @@ public struct EntryService: Sendable {
         switch violation.rule {
         case .v1, .v5, .v6: return false
         case .v2: return !(violation.field?.hasSuffix(".econ") ?? false)
-        case .v3, .v4, .v7: return true
+        case .v3: return !violation.message.contains("outside 0–100")  // the column holds percentages only
+        case .v4, .v7: return true
         }
     }
 

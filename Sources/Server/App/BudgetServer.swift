@@ -34,7 +34,14 @@ struct BudgetServer {
             let report = try await Migrator(migrations: migrations).migrate(pool: pool, logger: logger)
             logger.info("migrations checked", metadata: ["applied": "\(report.applied.count)"])
         }
-        let app = try await buildApplication(configuration: configuration, pool: pool, logger: logger, metrics: registry)
-        try await app.runService()
+        do {
+            let app = try await buildApplication(configuration: configuration, pool: pool, logger: logger, metrics: registry)
+            try await app.runService()
+        } catch {
+            // e.g. the port is taken: one clear line and a non-zero exit, not a crash.
+            logger.critical("budget-server stopped", metadata: ["error": "\(error)"])
+            FileHandle.standardError.write(Data("budget-server: \(error)\n".utf8))
+            exit(1)
+        }
     }
 }

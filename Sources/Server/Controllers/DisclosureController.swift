@@ -69,7 +69,9 @@ struct DisclosureController: Sendable {
         }
     }
 
-    /// `?format=html|json|md|csv|zip|datapackage` (or Accept); `csv` with `&table=NAME` gives one table.
+    /// `?format=html|json|md|csv|zip|datapackage` (or Accept). `csv` is every budget line with its
+    /// administrative, functional and economic classification in one table; `&table=NAME` gives one
+    /// of the disclosure's tables instead, and `zip` all of them.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let department = try context.parameters.require("department")
         let year = try EntriesController.year(context)
@@ -93,7 +95,9 @@ struct DisclosureController: Sendable {
                 return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: Array(file.utf8),
                              headers: [.contentDisposition: "attachment; filename=\"\(name)-\(table).csv\""]).response
             }
-            return zip(files, name: "\(name)-csv.zip")
+            let lines = try disclosure.renderFiscalDataPackage()["budget-lines.csv"] ?? ""
+            return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: Array(lines.utf8),
+                         headers: [.contentDisposition: "attachment; filename=\"\(name)-budget-lines.csv\""]).response
         case "zip":
             return zip(disclosure.renderCSV(), name: "\(name)-csv.zip")
         case "datapackage":

@@ -48,7 +48,7 @@ struct EntriesController: Sendable {
         }.response
     }
 
-    func decodeDrafts(_ body: [UInt8], format: WireFormat, unit: String, year: Int) throws -> [EntryService.DraftInput] {
+    func decodeDrafts(_ body: [UInt8], format: WireFormat, unit: String?, year: Int?) throws -> [EntryService.DraftInput] {
         switch format {
         case .blp:
             let parsed = BLPParser.parse(body, schema: .entries, limits: limits.blp)
@@ -113,7 +113,8 @@ struct EntriesController: Sendable {
         let draft: EntryDraft
         switch format {
         case .blp:
-            let inputs = try decodeDrafts(body, format: .blp, unit: "", year: 0)
+            // unit= and year= of an exported entry may come along; the entry's own are kept.
+            let inputs = try decodeDrafts(body, format: .blp, unit: nil, year: nil)
             guard inputs.count == 1 else { throw WorkflowError.invalidInput("PUT takes exactly one entry record") }
             draft = inputs[0].draft
         case .json:
@@ -156,32 +157,35 @@ struct EntriesController: Sendable {
             case .blp:
                 return .blp(BLPResponseLine.document([.ok(
                     line: nil, code: shown.content.code, id: shown.id.uuidString.lowercased(), state: shown.state.rawValue,
-                    version: shown.version, revision: shown.revision)]))
+                    version: shown.version, revision: shown.revision)]), headers: [.eTag: Self.etag(shown.version)])
             }
         }.response
     }
 
     @Sendable func submitAll(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.requireCaller()
         let unit = try context.parameters.require("unit")
-        let year = try Self.year(context)
-        let body = try await limits.body(of: request)
-        let reply = try WireFormat.ofResponse(request)
-        return try await idempotent(request, context: context, caller: caller, body: body) {
-            let results = try await entries.submitAll(unit: unit, year: year, by: caller)
-            return try Self.actionsReply(results.map(\.entry), format: reply)
-        }.response
+        return try await bulkAction(request, context: context) { year, caller in
+            try await entries.submitAll(unit: unit, year: year, by: caller).map(\.entry)
+        }
     }
 
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let caller = try context.requireCaller()
         let department = try context.parameters.require("department")
+        return try await bulkAction(request, context: context) { year, caller in
+            try await entries.publish(department: department, year: year, by: caller).published
+        }
+    }
+
+    /// An action on a whole unit-year or department-year, idempotent, answering one line per entry.
+    func bulkAction(
+        _ request: Request, context: AppRequestContext, _ work: (Int, Caller) async throws -> [BudgetEntry]
+    ) async throws -> Response {
+        let caller = try context.requireCaller()
         let year = try Self.year(context)
         let body = try await limits.body(of: request)
         let reply = try WireFormat.ofResponse(request)
         return try await idempotent(request, context: context, caller: caller, body: body) {
-            let publication = try await entries.publish(department: department, year: year, by: caller)
-            return try Self.actionsReply(publication.published, format: reply)
+            try Self.actionsReply(try await work(year, caller), format: reply)
         }.response
     }
 
