@@ -119,7 +119,7 @@ struct EntriesController: Sendable {
             draft = inputs[0].draft
         case .json:
             do {
-                draft = try JSON.decoder.decode(EntryDraft.self, from: Data(body))
+                draft = try JSON.decoder.decode(EntryJSON.StrictDraft.self, from: Data(body)).draft
             } catch let error as DecodingError {
                 throw WorkflowError.invalidInput(APIError.describe(error))
             }

@@ -28,7 +28,45 @@ enum EntryJSON {
     struct Attempt<T: Decodable>: Decodable {
         var result: Result<T, any Error>
         init(from decoder: any Decoder) throws {
-            result = Result { try T(from: decoder) }
+            result = Result {
+                try StrictKeys.check(decoder)
+                return try T(from: decoder)
+            }
+        }
+    }
+
+    /// Unknown keys are errors, as in BLP: a misspelt `genral` must not vanish silently.
+    /// The read-only fields of an entry (as GET returns it) are accepted and ignored.
+    enum StrictKeys {
+        static let allowed: Set<String> = [
+            "code", "name", "kind", "function_code", "general", "fund", "state_capital", "special", "other", "amount",
+            "purpose", "plan", "goals", "items", "indicators", "procurement",
+            "id", "year", "unit", "department", "state", "version", "revision", "supersedes",
+        ]
+
+        struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        static func check(_ decoder: any Decoder) throws {
+            guard let container = try? decoder.container(keyedBy: AnyKey.self) else { return }
+            let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
+            guard unknown.isEmpty else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: decoder.codingPath, debugDescription: "unknown field(s) \(unknown.joined(separator: ", "))"))
+            }
+        }
+    }
+
+    /// One entry (PUT), strict about its keys like a batch element.
+    struct StrictDraft: Decodable {
+        var draft: EntryDraft
+        init(from decoder: any Decoder) throws {
+            try StrictKeys.check(decoder)
+            draft = try EntryDraft(from: decoder)
         }
     }
 
