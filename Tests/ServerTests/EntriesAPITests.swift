@@ -151,6 +151,11 @@ struct EntriesAPITests {
             let withdraw = try await client.execute(uri: path + "/actions/withdraw", method: .post, headers: world.headers("officer-201002"))
             #expect(withdraw.status == .conflict)
             #expect(withdraw.text.contains("withdraw") && withdraw.text.contains("draft"))
+            // 405 with Allow for a method the path does not serve; 404 for no such path.
+            let delete = try await client.execute(uri: path, method: .delete, headers: world.headers("officer-201002"))
+            #expect(delete.status == .methodNotAllowed)
+            #expect(delete.headers[.allow] == "GET, PUT")
+            #expect(try await client.execute(uri: "/v1/nothing", method: .get, headers: world.headers("officer-201002")).status == .notFound)
             // 415 and 406.
             let xml = try await client.execute(uri: "/v1/units/201002/years/2020/entries", method: .post,
                 headers: world.headers("officer-201002", contentType: "application/xml"), body: ByteBuffer(text: "<x/>"))

@@ -27,8 +27,9 @@ func buildRouter(
     pool: ConnectionPool, limits: RequestLimits = RequestLimits(), metrics: PrometheusCollectorRegistry
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    let routes = RouteTable()
     router.add(middleware: MetricsMiddleware())  // outermost: sees the final status of every request
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: LogRequestsMiddleware(.info))
     HealthController(pool: pool).addRoutes(to: router)
     MetricsController(registry: metrics, pool: pool).addRoutes(to: router)
@@ -39,5 +40,6 @@ func buildRouter(
     let disclosures = DisclosureController(disclosures: DisclosureService(pool: pool), limits: limits)
     disclosures.addInputRoutes(to: v1)
     disclosures.addPublicRoutes(to: router)
+    routes.load(router.routes)
     return router
 }

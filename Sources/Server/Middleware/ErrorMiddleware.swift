@@ -9,6 +9,7 @@ import Workflow
 /// into an `APIError` response in the request's wire format.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -19,7 +20,17 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            let apiError = APIError(error)
+            var apiError = APIError(error)
+            if let routerError = error as? HTTPError, routerError.status == .notFound {
+                let allowed = routes.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    let names = Set(allowed.map(\.rawValue)).sorted().joined(separator: ", ")
+                    apiError = APIError(status: .methodNotAllowed, code: "method_not_allowed",
+                                        message: "\(request.method.rawValue) is not allowed here; use \(names)", headers: [.allow: names])
+                } else {
+                    apiError = APIError.notFound("no route \(request.uri.path)")
+                }
+            }
             if apiError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "status": "\(apiError.status.code)"])
             } else {
