@@ -47,6 +47,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case poolExhausted
         /// The pool is shutting down.
         case poolClosed
+        /// The connection broke while COMMIT was on its way: the change may or may not be applied.
+        case commitOutcomeUnknown
         /// Misuse of the client, e.g. a COPY where none is active.
         case client
     }
@@ -81,7 +83,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
     /// True when the connection is no longer usable and must be discarded.
     public var isConnectionFailure: Bool {
-        if kind == .connection { return true }
+        if kind == .connection || kind == .commitOutcomeUnknown { return true }
         guard let state = sqlState else { return false }
         return state.errorClass == "08" || state == .adminShutdown || state == .cannotConnectNow
     }

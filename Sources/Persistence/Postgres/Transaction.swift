@@ -39,8 +39,20 @@ extension PostgresConnection {
             rollbackAfterFailure(of: error, statement: "ROLLBACK")
             throw error
         }
-        try query("COMMIT")
+        try commit()
         return result
+    }
+
+    private func commit() throws(PostgresError) {
+        do throws(PostgresError) {
+            try query("COMMIT")
+        } catch {
+            guard error.kind == .connection else { throw error }
+            // The server may have committed before the connection died; only a re-read can tell.
+            throw PostgresError(
+                kind: .commitOutcomeUnknown,
+                message: "the database connection was lost during COMMIT; the change may or may not have been applied (\(error.message))")
+        }
     }
 
     private func withSavepoint<T>(_ body: (PostgresConnection) throws -> T) throws -> T {

@@ -92,6 +92,10 @@ extension APIError {
                 self = .unavailable("the server is busy: \(error.message); retry shortly")
             case .connection, .poolClosed:
                 self = .unavailable("the database is unavailable; retry shortly", retryAfter: 2)
+            case .commitOutcomeUnknown:
+                self.init(status: .serviceUnavailable, code: "outcome_unknown",
+                          message: "the database went away while committing: the change may or may not have been applied; read the entry again before retrying",
+                          headers: [.retryAfter: "2"])
             case .server where error.sqlState == .queryCanceled:
                 self = .unavailable("the database took too long to answer; retry shortly", retryAfter: 2)
             case .server where error.sqlState?.isTransient == true:

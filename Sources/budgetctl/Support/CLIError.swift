@@ -46,7 +46,7 @@ struct CLIError: Error, CustomStringConvertible {
             return CLIError(kind: kind(of: error.category), message: error.message, details: error.details.map(line(for:)))
         case let error as PostgresError:
             switch error.kind {
-            case .connection, .poolExhausted, .poolClosed:
+            case .connection, .poolExhausted, .poolClosed, .commitOutcomeUnknown:
                 return .databaseUnavailable("database unavailable: \(error.message)")
             case .server where error.sqlState == .undefinedTable:
                 return .databaseUnavailable("the database is not migrated (\(error.message)); run `budgetctl migrate`")
