@@ -107,3 +107,51 @@ enum AnyJSON: Decodable, Equatable {
         else { self = .array(try c.decode([AnyJSON].self)) }
     }
 }
+
+@Suite("COPY FROM STDIN")
+struct CopyTests {
+    @Test("rows streamed with COPY arrive exactly, escapes and NULLs included")
+    func copyIn() async throws {
+        let db = try await TestPostgres.makeDatabase(migrated: false)
+        let rows: [[String?]] = [
+            ["1", "督查调研所需经费", "150000.00"],
+            ["2", "tab\there, newline\nthere, back\\slash", nil],
+            ["3", "", "0.01"],
+        ] + (4...20_000).map { [String($0), "第\($0)项", "\($0).50"] }
+        let copied = try await db.pool.withConnection { c in
+            try c.query("CREATE TABLE lines (id int PRIMARY KEY, name text NOT NULL, amount numeric(16,2))")
+            return try c.copyIn("COPY lines (id, name, amount) FROM STDIN") { writer in
+                for row in rows { try writer.row(row) }
+            }
+        }
+        #expect(copied == rows.count)
+        let back = try await db.pool.withConnection { c in
+            try c.query("SELECT id, name, amount::text AS amount FROM lines WHERE id <= 3 ORDER BY id").map {
+                [try $0.decode("id", as: String.self), try $0.decode("name", as: String.self), try $0.decode("amount", as: String?.self)]
+            }
+        }
+        #expect(back == Array(rows.prefix(3)))
+        let sum: Money = try await db.pool.withConnection { c in
+            try c.query("SELECT sum(amount) AS s FROM lines").first!.decode("s")
+        }
+        let expected = (4...20_000).reduce(Int64(15_000_001)) { $0 + Int64($1) * 100 + 50 }
+        #expect(sum == Money(fen: expected))
+    }
+
+    @Test("a failure while writing aborts the COPY and stores nothing")
+    func copyAbort() async throws {
+        struct Stop: Error {}
+        let db = try await TestPostgres.makeDatabase(migrated: false)
+        try await db.pool.withConnection { c in try c.query("CREATE TABLE lines (id int)") }
+        await #expect(throws: Stop.self) {
+            try await db.pool.withConnection { c in
+                try c.copyIn("COPY lines (id) FROM STDIN") { writer in
+                    for i in 0..<100 { try writer.row([String(i)]) }
+                    throw Stop()
+                }
+            }
+        }
+        let count: Int = try await db.pool.withConnection { c in try c.query("SELECT count(*)::int AS n FROM lines").first!.decode("n") }
+        #expect(count == 0)
+    }
+}

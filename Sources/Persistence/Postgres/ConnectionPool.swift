@@ -72,7 +72,7 @@ public final class ConnectionPool: Sendable, Service {
 
     public var usage: Usage {
         state.withLock { s in
-            Usage(size: configuration.size, inUse: configuration.size - s.permits - 0, idle: s.idle.count,
+            Usage(size: configuration.size, inUse: configuration.size - s.permits, idle: s.idle.count,
                   waiting: s.waiters.count)
         }
     }

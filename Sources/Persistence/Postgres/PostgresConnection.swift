@@ -130,9 +130,14 @@ public final class PostgresConnection: @unchecked Sendable {
             }
             if endStatus != 1 { throw connectionError() }
             let result = PQgetResult(handle)
+            if let failure {
+                // The server answers our abort with an error; the caller's own error is the news.
+                if let result { PQclear(result) }
+                drainResults()
+                throw failure
+            }
             let rows = try consume(result)
             drainResults()
-            if let failure { throw failure }
             return rows.affectedRows
         }
     }
