@@ -161,6 +161,7 @@ struct EntriesAPITests {
                 headers: world.headers("officer-201002", contentType: "application/xml"), body: ByteBuffer(text: "<x/>"))
             #expect(xml.status == .unsupportedMediaType)
             #expect(try await client.execute(uri: path, method: .get, headers: world.headers("officer-201002", accept: "image/png")).status == .notAcceptable)
+            #expect(try await client.execute(uri: path + "/history", method: .get, headers: world.headers("officer-201002", accept: "text/plain")).status == .notAcceptable)
             // 422 with every violation, on submit.
             var broken = Fixture.project("S-2")
             broken.plan = [Percent(50), Percent(40), Percent(90), Percent(99)]

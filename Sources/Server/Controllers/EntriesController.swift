@@ -130,6 +130,7 @@ struct EntriesController: Sendable {
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
+        try Self.requireJSON(request, what: "an entry's history")
         let events = try await entries.history(try Self.id(context), for: caller)
         return try Reply.json(EntryJSON.Items(items: events.map { EntryJSON.Event(id: $0.id, hash: $0.hash, record: $0.record) })).response
     }
@@ -235,6 +236,7 @@ struct EntriesController: Sendable {
 
     @Sendable func summary(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
+        try Self.requireJSON(request, what: "a summary")
         let summary = try await entries.summary(unit: try context.parameters.require("unit"), year: try Self.year(context), for: caller)
         return try Reply.json(summary).response
     }
@@ -314,6 +316,13 @@ struct EntriesController: Sendable {
     }
 
     static func etag(_ version: Int) -> String { "\"\(version)\"" }
+
+    /// Representations BLP has no records for are JSON only: an Accept that excludes JSON is 406.
+    static func requireJSON(_ request: Request, what: String) throws {
+        guard try WireFormat.ofResponse(request, default: .json) == .json else {
+            throw APIError.notAcceptable("\(what) is available as application/json only")
+        }
+    }
 
     /// The version an If-Match names (`"3"`, `W/"3"` or `3`), nil without the header.
     static func ifMatch(_ request: Request) throws -> Int? {
