@@ -66,6 +66,17 @@ public struct EntryService: Sendable {
             }
             if !details.isEmpty { throw WorkflowError.invalidInput("the batch has \(details.count) error(s); nothing was stored", details: details) }
 
+            // All codes new in the year (the usual import): COPY everything at once.
+            let codes = PostgresArray(inputs.map(\.draft.code))
+            let taken = try connection.query("SELECT 1 AS x FROM entries WHERE year = \(year) AND code = ANY(\(codes)::text[]) LIMIT 1")
+            if taken.count == 0 {
+                do {
+                    return try Self.insertNew(inputs, unit: unit, year: year, scope: scope, by: caller, on: connection)
+                } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                    throw WorkflowError.conflict("another batch created some of these codes at the same moment; retry")
+                }
+            }
+
             var saved: [Saved] = []
             for (index, input) in inputs.enumerated() {
                 let line = input.line ?? index + 1
