@@ -76,6 +76,16 @@ struct TypeRoundTripTests {
         #expect(doc["名称"] == .string("督查"))
     }
 
+    @Test("a string map written as JSON by hand survives jsonb exactly")
+    func stringMapJSON() async throws {
+        let db = try await TestPostgres.makeDatabase(migrated: false)
+        let map = ["名称": "督查调研所需经费", "quote": "say \"hi\"", "slash": "a\\b/c", "lines": "1\n2\r3\t4", "bell": "\u{07}", "": "empty key"]
+        let back: JSONB = try await db.pool.withConnection { c in
+            try c.query("SELECT \(JSONB(stringMap: map))::jsonb AS v").first!.decode("v")
+        }
+        #expect(try back.decode([String: String].self) == map)
+    }
+
     @Test("timestamptz keeps every microsecond, across time zones")
     func timestamps() async throws {
         let db = try await TestPostgres.makeDatabase(migrated: false)

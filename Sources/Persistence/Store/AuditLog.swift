@@ -73,7 +73,7 @@ public enum AuditLog {
             entryID: event.entryID, revision: event.revision, fromState: event.fromState, toState: event.toState,
             reason: event.reason, changes: event.changes)
         let hash = ByteA(Array(SHA256.hash(data: record.canonicalBytes(previousHash: previous))))
-        let changes = try JSONB(encoding: event.changes)
+        let changes = JSONB(stringMap: event.changes)
         let id: Int64 = try connection.query("""
             INSERT INTO audit_events (chain, seq, at, actor, role, channel, action, entry_id, revision,
                                       from_state, to_state, reason, changes, prev_hash, hash)

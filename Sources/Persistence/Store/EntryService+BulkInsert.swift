@@ -32,6 +32,8 @@ extension EntryService {
 
         var heads: [(chain: String, hash: String)] = []
         let genesis = [UInt8](repeating: 0, count: 32)
+        let genesisText = ByteA(genesis).postgresBind.text
+        let nowText = now.postgresBind.text
         try connection.copyIn("""
             COPY audit_events (chain, seq, at, actor, role, channel, action, entry_id, revision, to_state, changes,
                                prev_hash, hash) FROM STDIN
@@ -44,9 +46,9 @@ extension EntryService {
                 let hash = ByteA(Array(SHA256.hash(data: record.canonicalBytes(previousHash: genesis))))
                 heads.append((record.chain, hash.postgresBind.text!))
                 try writer.row([
-                    record.chain, "1", now.postgresBind.text, record.actor, record.role, record.channel, record.action,
-                    id.uuidString.lowercased(), "1", record.toState, try JSONB(encoding: record.changes).json,
-                    ByteA(genesis).postgresBind.text, hash.postgresBind.text,
+                    record.chain, "1", nowText, record.actor, record.role, record.channel, record.action,
+                    id.uuidString.lowercased(), "1", record.toState, JSONB(stringMap: record.changes).json,
+                    genesisText, hash.postgresBind.text,
                 ])
             }
         }
