@@ -174,24 +174,29 @@ public struct JSONB: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
 
     /// A flat object of strings, written by hand (JSONEncoder is slow per row in bulk inserts).
     public init(stringMap: [String: String]) {
-        func quote(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
-        json = "{" + stringMap.keys.sorted().map { quote($0) + ":" + quote(stringMap[$0]!) }.joined(separator: ",") + "}"
+        json = "{" + stringMap.keys.sorted().map { JSONText.quoted($0) + ":" + JSONText.quoted(stringMap[$0]!) }
+            .joined(separator: ",") + "}"
     }
 
     public var postgresBind: PostgresBind { PostgresBind(text: json, oid: PostgresOID.jsonb) }
     public init(postgresText text: String) { json = text }
+}
+
+/// JSON string literals, for the places that write JSON by hand (bulk inserts, log lines).
+public enum JSONText {
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 }

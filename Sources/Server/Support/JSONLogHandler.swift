@@ -30,25 +30,9 @@ struct JSONLogHandler: LogHandler {
         var line = "{"
         for (index, key) in fields.keys.sorted().enumerated() {
             if index > 0 { line += "," }
-            line += Self.quote(key) + ":" + Self.quote(fields[key]!)
+            line += JSONText.quoted(key) + ":" + JSONText.quoted(fields[key]!)
         }
         line += "}\n"
         FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
