@@ -11,6 +11,32 @@ enum EntryRows {
 
     static let from: SQL = "entries e JOIN organizations o ON o.code = e.unit_code"
 
+    /// The API's JSON object of the entry row `p` (entries columns plus `department_code`), children
+    /// included, as `BudgetEntry.encode(to:)` writes it: money and percentages as decimal strings
+    /// with two decimals (the columns' scale), quantities in their shortest exact form, ids in lower case.
+    static let jsonObject: SQL = """
+        json_build_object(
+            'amount', p.amount::text, 'code', p.code, 'department', p.department_code, 'fund', p.fund::text,
+            'function_code', p.func_code, 'general', p.general::text, 'goals', p.goals, 'id', p.id,
+            'indicators', COALESCE((
+                SELECT json_agg(json_build_object('basis', x.basis, 'desc', x.descr, 'l1', x.l1, 'l2', x.l2,
+                                                  'l3', x.l3, 'value', x.value) ORDER BY x.position)
+                FROM entry_indicators x WHERE x.entry_id = p.id), '[]'),
+            'items', COALESCE((
+                SELECT json_agg(json_build_object('amount', x.amount::text, 'econ', x.econ) ORDER BY x.position)
+                FROM entry_items x WHERE x.entry_id = p.id), '[]'),
+            'kind', p.kind, 'name', p.name, 'other', p.other::text,
+            'plan', COALESCE((SELECT json_agg(v::text ORDER BY n) FROM unnest(p.plan) WITH ORDINALITY AS u(v, n)), '[]'),
+            'procurement', COALESCE((
+                SELECT json_agg(json_build_object('amount', x.amount::text, 'catalog', x.catalog, 'item', x.item,
+                                                  'price', x.price::text, 'quantity', trim_scale(x.quantity)::text,
+                                                  'unit', x.unit) ORDER BY x.position)
+                FROM entry_procurement x WHERE x.entry_id = p.id), '[]'),
+            'purpose', p.purpose, 'revision', p.revision, 'special', p.special::text, 'state', p.state,
+            'state_capital', p.state_capital::text, 'supersedes', p.supersedes, 'unit', p.unit_code,
+            'version', p.version, 'year', p.year)::text
+        """
+
     /// Decodes the entry row; children are attached by `attachChildren`.
     static func decode(_ row: PostgresRow) throws -> BudgetEntry {
         let planText: String = try row.decode("plan")

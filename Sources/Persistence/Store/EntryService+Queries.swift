@@ -34,30 +34,68 @@ extension EntryService {
 
     /// Entries in the caller's scope, ordered by year, code and revision, with keyset paging.
     public func list(_ filter: Filter, for caller: Caller) async throws -> Page {
-        guard (1...Filter.maxLimit).contains(filter.limit) else {
-            throw WorkflowError.invalidInput("limit must be between 1 and \(Filter.maxLimit)",
-                details: [ErrorDetail(field: "limit", message: "got \(filter.limit)")])
-        }
-        let after = try filter.cursor.map(Cursor.init(token:))
+        let page = try Self.pageQuery(filter, for: caller)
         return try await pool.withConnection { connection in
-            var conditions: [SQL] = [try Self.scopeCondition(for: caller.actor)]
-            if let year = filter.year { conditions.append("e.year = \(year)") }
-            if let unit = filter.unit { conditions.append("e.unit_code = \(unit)") }
-            if let department = filter.department { conditions.append("o.parent_code = \(department)") }
-            if let state = filter.state { conditions.append("e.state = \(state.rawValue)") }
-            if let kind = filter.kind { conditions.append("e.kind = \(kind.rawValue)") }
-            if let after { conditions.append("(e.year, e.code, e.revision) > (\(after.year), \(after.code), \(after.revision))") }
-            var whereClause: SQL = "TRUE"
-            for condition in conditions { whereClause = whereClause + " AND " + condition }
-            let rows = try connection.query("""
-                SELECT \(EntryRows.columns) FROM \(EntryRows.from) WHERE \(whereClause)
-                ORDER BY e.year, e.code, e.revision LIMIT \(filter.limit + 1)
-                """)
+            let rows = try connection.query("SELECT \(EntryRows.columns) FROM \(EntryRows.from) WHERE \(page.condition) \(page.orderAndLimit)")
             var entries = try rows.rows.prefix(filter.limit).map(EntryRows.decode)
             try EntryRows.attachChildren(&entries, on: connection)
             let next = rows.count > filter.limit ? entries.last.map { Cursor(year: $0.year, code: $0.content.code, revision: $0.revision).token } : nil
             return Page(items: entries, nextCursor: next)
         }
+    }
+
+    /// A page of entries as the API's JSON objects, rendered by PostgreSQL in the one query that
+    /// selects the page: no per-field decoding or encoding in the server, one round trip.
+    /// Each object has the fields (and values) `BudgetEntry`'s `Encodable` produces; a test holds them equal.
+    public struct JSONPage: Sendable, Hashable {
+        /// One JSON object per entry, in list order.
+        public var items: [String]
+        public var nextCursor: String?
+    }
+
+    public func listJSON(_ filter: Filter, for caller: Caller) async throws -> JSONPage {
+        let statement = try Self.listJSONStatement(filter, for: caller)
+        return try await pool.withConnection { connection in
+            let rows = try connection.query(statement)
+            let kept = rows.rows.prefix(filter.limit)
+            let items = try kept.map { try $0.decode("doc", as: String.self) }
+            var next: String?
+            if rows.count > filter.limit, let last = kept.last {
+                next = Cursor(year: try last.decode("year"), code: try last.decode("code"), revision: try last.decode("revision")).token
+            }
+            return JSONPage(items: items, nextCursor: next)
+        }
+    }
+
+    /// The one statement `listJSON` runs (`bench/list.sql` is this statement; a test holds them equal).
+    public static func listJSONStatement(_ filter: Filter, for caller: Caller) throws -> SQL {
+        let page = try pageQuery(filter, for: caller)
+        return """
+            SELECT p.year, p.code, p.revision, \(EntryRows.jsonObject) AS doc
+            FROM (SELECT e.*, o.parent_code AS department_code FROM \(EntryRows.from)
+                  WHERE \(page.condition) \(page.orderAndLimit)) p
+            ORDER BY p.year, p.code, p.revision
+            """
+    }
+
+    /// The WHERE condition (scope, filters, keyset position) and ORDER BY … LIMIT of a list page;
+    /// one more row than the limit is fetched to learn whether a next page exists.
+    static func pageQuery(_ filter: Filter, for caller: Caller) throws -> (condition: SQL, orderAndLimit: SQL) {
+        guard (1...Filter.maxLimit).contains(filter.limit) else {
+            throw WorkflowError.invalidInput("limit must be between 1 and \(Filter.maxLimit)",
+                details: [ErrorDetail(field: "limit", message: "got \(filter.limit)")])
+        }
+        let after = try filter.cursor.map(Cursor.init(token:))
+        var conditions: [SQL] = [try scopeCondition(for: caller.actor)]
+        if let year = filter.year { conditions.append("e.year = \(year)") }
+        if let unit = filter.unit { conditions.append("e.unit_code = \(unit)") }
+        if let department = filter.department { conditions.append("o.parent_code = \(department)") }
+        if let state = filter.state { conditions.append("e.state = \(state.rawValue)") }
+        if let kind = filter.kind { conditions.append("e.kind = \(kind.rawValue)") }
+        if let after { conditions.append("(e.year, e.code, e.revision) > (\(after.year), \(after.code), \(after.revision))") }
+        var condition: SQL = "TRUE"
+        for each in conditions { condition = condition + " AND " + each }
+        return (condition, "ORDER BY e.year, e.code, e.revision LIMIT \(filter.limit + 1)")
     }
 
     /// The SQL condition that keeps a list inside the actor's read scope.

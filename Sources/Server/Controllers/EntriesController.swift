@@ -219,11 +219,12 @@ struct EntriesController: Sendable {
         }
         filter.cursor = query["cursor"].map(String.init)
         let format = try WireFormat.ofResponse(request, default: .json)
-        let page = try await entries.list(filter, for: caller)
         switch format {
         case .json:
-            return try Reply.json(EntryJSON.Page(items: page.items, nextCursor: page.nextCursor)).response
+            let page = try await entries.listJSON(filter, for: caller)
+            return Reply(status: .ok, contentType: WireFormat.json.contentType, body: EntryJSON.pageBody(page)).response
         case .blp:
+            let page = try await entries.list(filter, for: caller)
             var text = ""
             for entry in page.items {
                 text += "# id=\(entry.id.uuidString.lowercased()) state=\(entry.state.rawValue) version=\(entry.version) revision=\(entry.revision)\n"

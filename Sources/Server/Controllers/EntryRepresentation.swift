@@ -89,18 +89,20 @@ enum EntryJSON {
         }
     }
 
-    struct Page: Encodable {
-        var items: [BudgetEntry]
-        var nextCursor: String?
-        enum CodingKeys: String, CodingKey {
-            case items
-            case nextCursor = "next_cursor"
+    /// `{"items": [...], "next_cursor": ...}` around the entry objects PostgreSQL rendered;
+    /// `next_cursor` is an explicit null on the last page. Cursors are base64url: nothing to escape.
+    static func pageBody(_ page: EntryService.JSONPage) -> [UInt8] {
+        var body: [UInt8] = []
+        body.reserveCapacity(page.items.reduce(64) { $0 + $1.utf8.count + 1 })
+        body += #"{"items":["#.utf8
+        for (i, item) in page.items.enumerated() {
+            if i > 0 { body.append(UInt8(ascii: ",")) }
+            body += item.utf8
         }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(items, forKey: .items)
-            try container.encode(nextCursor, forKey: .nextCursor)  // explicit null on the last page
-        }
+        body += #"],"next_cursor":"#.utf8
+        if let next = page.nextCursor { body += "\"\(next)\"".utf8 } else { body += "null".utf8 }
+        body.append(UInt8(ascii: "}"))
+        return body
     }
 
     struct ActionBody: Decodable {
