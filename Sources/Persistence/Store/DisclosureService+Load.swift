@@ -74,7 +74,7 @@ extension DisclosureService {
                     special: try fen(v, 9), other: try fen(v, 10)),
                 purpose: v[12] ?? "", goals: v[13] ?? "")
             if let plan = v[11], !plan.isEmpty {
-                content.plan = try plan.split(separator: ",").map { try Percent(postgresText: String($0)) }
+                content.plan = try Self.plan(plan)
             }
             let id = try text(v, 0)
             byID[id] = entries.count
@@ -83,43 +83,34 @@ extension DisclosureService {
                 state: .published, content: content))
         }
         guard !entries.isEmpty else { return entries }
-        // Children come in separate narrow queries: aggregating them per entry row (string_agg … ORDER BY)
-        // cost PostgreSQL more than sending them.
-        for row in try connection.query("""
-            SELECT i.entry_id, i.econ, (i.amount * 100)::int8
+        // Children come in separate narrow queries, unordered: aggregating them per entry row
+        // (string_agg … ORDER BY) or sorting them cost PostgreSQL more than sending them and
+        // putting them in order here.
+        try attach(to: &entries, byID: byID, connection.query("""
+            SELECT i.entry_id, i.position, i.econ, (i.amount * 100)::int8
             FROM entry_items i JOIN entries e ON e.id = i.entry_id JOIN organizations o ON o.code = e.unit_code
             WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published'
-            ORDER BY i.entry_id, i.position
-            """) {
-            let v = row.values
-            guard let index = byID[try text(v, 0)] else { continue }
-            entries[index].content.items.append(EntryItem(econ: try text(v, 1), amount: try fen(v, 2)))
-        }
-        for row in try connection.query("""
-            SELECT x.entry_id, x.l1, x.l2, x.l3, x.descr, x.value, x.basis
+            """)) { v throws(PostgresError) in
+            EntryItem(econ: try text(v, 2), amount: try fen(v, 3))
+        } add: { $0.items.append($1) }
+        try attach(to: &entries, byID: byID, connection.query("""
+            SELECT x.entry_id, x.position, x.l1, x.l2, x.l3, x.descr, x.value, x.basis
             FROM entry_indicators x JOIN entries e ON e.id = x.entry_id JOIN organizations o ON o.code = e.unit_code
             WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published' AND e.kind = 'project'
-            ORDER BY x.entry_id, x.position
-            """) {
-            let v = row.values
-            guard let index = byID[try text(v, 0)] else { continue }
-            entries[index].content.indicators.append(Indicator(
-                l1: try text(v, 1), l2: try text(v, 2), l3: try text(v, 3), desc: try text(v, 4), value: try text(v, 5),
-                basis: try text(v, 6)))
-        }
-        for row in try connection.query("""
-            SELECT p.entry_id, p.item, p.catalog, p.unit, (p.quantity * 10000)::int8, (p.price * 100)::int8
+            """)) { v throws(PostgresError) in
+            Indicator(l1: try text(v, 2), l2: try text(v, 3), l3: try text(v, 4), desc: try text(v, 5), value: try text(v, 6),
+                      basis: try text(v, 7))
+        } add: { $0.indicators.append($1) }
+        try attach(to: &entries, byID: byID, connection.query("""
+            SELECT p.entry_id, p.position, p.item, p.catalog, p.unit, (p.quantity * 10000)::int8, (p.price * 100)::int8
             FROM entry_procurement p JOIN entries e ON e.id = p.entry_id JOIN organizations o ON o.code = e.unit_code
             WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published'
-            ORDER BY p.entry_id, p.position
-            """) {
-            let v = row.values
-            guard let index = byID[try text(v, 0)] else { continue }
-            guard let quantity = Int64(try text(v, 4)) else { throw PostgresError.decoding(Quantity.self, try text(v, 4)) }
-            entries[index].content.procurement.append(ProcurementItem(
-                item: try text(v, 1), catalog: try text(v, 2), unit: try text(v, 3),
-                quantity: Quantity(tenThousandths: quantity), price: try fen(v, 5)))
-        }
+            """)) { v throws(PostgresError) in
+            let quantity = try text(v, 5)
+            guard let tenThousandths = Int64(quantity) else { throw .decoding(Quantity.self, quantity) }
+            return ProcurementItem(item: try text(v, 2), catalog: try text(v, 3), unit: try text(v, 4),
+                                   quantity: Quantity(tenThousandths: tenThousandths), price: try fen(v, 6))
+        } add: { $0.procurement.append($1) }
         return entries
     }
 
@@ -165,6 +156,42 @@ extension DisclosureService {
         CASE WHEN e.revision = 1 THEN e.created_seq
              ELSE (SELECT min(r.created_seq) FROM entries r WHERE r.year = e.year AND r.code = e.code) END
         """
+
+    /// Adds child rows (entry id, position, …) to their entries in position order.
+    private static func attach<Child>(
+        to entries: inout [BudgetEntry], byID: [String: Int], _ rows: PostgresRows,
+        decode: ([String?]) throws(PostgresError) -> Child, add: (inout EntryDraft, Child) -> Void
+    ) throws(PostgresError) {
+        var found: [(entry: Int, position: Int, child: Child)] = []
+        found.reserveCapacity(rows.count)
+        for row in rows {
+            let v = row.values
+            guard let index = byID[try text(v, 0)] else { continue }
+            let position = try text(v, 1)
+            guard let at = Int(position) else { throw .decoding(Int.self, position) }
+            found.append((index, at, try decode(v)))
+        }
+        found.sort { ($0.entry, $0.position) < ($1.entry, $1.position) }
+        for (index, _, child) in found {
+            add(&entries[index].content, child)
+        }
+    }
+
+    /// A spending plan printed by `array_to_string(plan, ',')` (NUMERIC(5,2): `"30.00,60.00,…"`).
+    private static func plan(_ text: String) throws(PostgresError) -> [Percent] {
+        var plan: [Percent] = []
+        for part in text.split(separator: ",") {
+            // Always two decimals at this scale; anything else goes through the general parser.
+            let digits = part.utf8
+            if digits.count >= 4, digits[digits.index(digits.endIndex, offsetBy: -3)] == UInt8(ascii: "."),
+               let whole = Int64(part.dropLast(3)), let fraction = Int64(part.suffix(2)), whole >= 0, fraction >= 0 {
+                plan.append(Percent(hundredths: whole * 100 + fraction))
+            } else {
+                plan.append(try Percent(postgresText: String(part)))
+            }
+        }
+        return plan
+    }
 
     private static func text(_ values: [String?], _ column: Int) throws(PostgresError) -> String {
         guard let text = values[column] else {
