@@ -3,13 +3,14 @@ import Workflow
 
 /// Reading what a disclosure is built from, each table only what the disclosure shows of it.
 ///
-/// The current year's entries are read once with their items (the budget lines are every item),
-/// and summed in Swift from those rows; the previous year is only ever summed, so PostgreSQL sums
-/// it (`GROUP BY`, exact NUMERIC). Money crosses as integer fen (`(x * 100)::int8`, exact for
-/// NUMERIC(16,2)), so no row pays for a decimal parse; columns are read by position.
+/// The current year's entries and items are read row by row, because the disclosure shows every
+/// item (its budget lines), and are summed in Swift from those rows at no extra cost; the previous
+/// year is only ever summed, so PostgreSQL sums it (`GROUP BY`, exact NUMERIC). Money crosses as
+/// integer fen (`(x * 100)::int8`, exact for NUMERIC(16,2)), so no row pays for a decimal parse;
+/// columns are read by position.
 extension DisclosureService {
-    /// Everything a disclosure is built from, read in the caller's transaction (repeatable read, so
-    /// that every query sees the same published data).
+    /// Everything a disclosure is built from, read in the caller's transaction (the public path
+    /// reads in one repeatable-read transaction, so that every query sees the same published data).
     static func input(department: String, year: Int, on connection: PostgresConnection) throws -> DisclosureInput? {
         var organizations: [Organization] = []
         for row in try connection.query("""
