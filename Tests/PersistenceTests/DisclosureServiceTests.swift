@@ -59,6 +59,21 @@ struct DisclosureServiceTests {
         #expect(read.budgetLines.count == 5)  // A-1 one item, A-2 two, A-3 none (one line), A-4 one
     }
 
+    @Test("children are shown in position order whatever order PostgreSQL returns them in")
+    func childrenInPositionOrder() async throws {
+        let f = try await Fixture.make()
+        try await publish(f, [Self.operation("A-1"), Self.projectBuying("A-2")], year: 2020)
+        // An UPDATE writes a new row version at the end of the table: position 0 now comes after 1.
+        let su = try f.db.superuser()
+        for table in ["entry_items", "entry_indicators", "entry_procurement"] {
+            try su.query(SQL(unsafeSQL: "UPDATE \(table) SET position = position WHERE position = 0"))
+        }
+        let read = try await DisclosureService(pool: f.db.pool).disclosure(department: "201", year: 2020)
+        #expect(read.budgetLines.map(\.econ) == ["30201", "30231", "30231"])
+        #expect(read.projects.first?.indicators.map(\.l1) == ["产出指标", "满意度指标"])
+        #expect(read.procurement.items.map(\.item) == ["台式计算机", "打印机"])
+    }
+
     @Test("a computed disclosure is served again until a publication, new inputs or a new unit, made through any instance")
     func cache() async throws {
         let f = try await Fixture.make()
