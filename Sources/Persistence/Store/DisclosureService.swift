@@ -4,8 +4,19 @@ import Workflow
 /// Disclosure inputs (baseline, narrative) and the public disclosure built from published data.
 public struct DisclosureService: Sendable {
     public let pool: ConnectionPool
+    let cache: DisclosureCache
 
-    public init(pool: ConnectionPool) { self.pool = pool }
+    /// A service on `pool`, keeping up to `cacheCapacity` computed public disclosures (0: none).
+    public init(pool: ConnectionPool, cacheCapacity: Int = 8) {
+        self.pool = pool
+        self.cache = DisclosureCache(capacity: cacheCapacity)
+    }
+
+    /// The audit chain of a department-year's disclosure inputs; its head's sequence number
+    /// changes with every change of the inputs.
+    static func inputsChain(department: String, year: Int) -> String {
+        "disclosure:\(department):\(year)"
+    }
 
     /// Stores baseline figures and narrative sections of a department-year (each replaces the
     /// previous value of that metric or section). The department's reviewer or the finance bureau.
@@ -46,7 +57,7 @@ public struct DisclosureService: Sendable {
                     """)
                 changes["narrative." + section] = text
             }
-            try AuditLog.append(.init(chain: "disclosure:\(department):\(year)", action: "disclosure.inputs", changes: changes),
+            try AuditLog.append(.init(chain: Self.inputsChain(department: department, year: year), action: "disclosure.inputs", changes: changes),
                                 by: caller, on: connection)
             return (inputs.baseline.count, inputs.narrative.count)
         }
@@ -54,54 +65,52 @@ public struct DisclosureService: Sendable {
 
     /// The disclosure of a department-year from published data only; `notFound` when nothing is published.
     public func disclosure(department: String, year: Int) async throws -> Disclosure {
-        let input = try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
-            try Self.input(department: department, year: year, on: connection)
+        try await publicDisclosure(department: department, year: year).disclosure
+    }
+
+    /// The public disclosure of a department-year with its renderings: computed afresh unless this
+    /// service computed it at the database's current ``Fingerprint``. `notFound` when nothing is published.
+    public func publicDisclosure(department: String, year: Int) async throws -> PublicDisclosure {
+        let key = DisclosureCache.Key(department: department, year: year)
+        if let cached = cache.lookup(key) {
+            let current = try await pool.withConnection { connection in
+                try Self.fingerprint(department: department, year: year, on: connection)
+            }
+            if current == cached.fingerprint { return cached.disclosure }
+        }
+        // The fingerprint and the data from one snapshot, so the one describes the other.
+        let (fingerprint, input) = try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
+            (try Self.fingerprint(department: department, year: year, on: connection),
+             try Self.input(department: department, year: year, on: connection))
         }
         guard let input, !input.entries.isEmpty else { throw WorkflowError.notFound(resource: "disclosure") }
-        return try Disclosure(input)
+        let computed = PublicDisclosure(try Disclosure(input))
+        cache.store(key, fingerprint: fingerprint, disclosure: computed)
+        return computed
     }
 
-    /// Everything a disclosure is built from, read in the caller's transaction.
-    static func input(department: String, year: Int, on connection: PostgresConnection) throws -> DisclosureInput? {
-        var organizations: [Organization] = []
-        for row in try connection.query("""
-            SELECT code, name, kind, parent_code, nature, level, funding FROM organizations
-            WHERE code = \(department) OR parent_code = \(department) ORDER BY kind, code
-            """) {
-            organizations.append(Organization(
-                code: try row.decode("code"), name: try row.decode("name"), kind: OrgKind(rawValue: try row.decode("kind")) ?? .unit,
-                parentCode: try row.decode("parent_code", as: String?.self), nature: try row.decode("nature", as: String?.self),
-                level: try row.decode("level", as: String?.self), funding: try row.decode("funding", as: String?.self)))
-        }
-        guard let departmentOrg = organizations.first(where: { $0.code == department && $0.kind == .department }) else { return nil }
-        let entries = try published(department: department, year: year, on: connection)
-        let previous = try published(department: department, year: year - 1, on: connection)
-        var baseline: [BaselineMetric: Money] = [:]
-        for row in try connection.query("""
-            SELECT metric, amount FROM disclosure_baselines WHERE department_code = \(department) AND year = \(year)
-            """) {
-            if let metric = BaselineMetric(rawValue: try row.decode("metric")) { baseline[metric] = try row.decode("amount") }
-        }
-        var narrative: [NarrativeSection: String] = [:]
-        for row in try connection.query("""
-            SELECT section, text FROM disclosure_narratives WHERE department_code = \(department) AND year = \(year)
-            """) {
-            if let section = NarrativeSection(rawValue: try row.decode("section")) { narrative[section] = try row.decode("text") }
-        }
-        return DisclosureInput(
-            department: departmentOrg, units: organizations.filter { $0.kind == .unit }, year: year, entries: entries,
-            baseline: Baseline(baseline), previousEntries: previous.isEmpty ? nil : previous, narrative: Narrative(narrative))
+    /// What a department-year's disclosure depends on besides its own rows, cheap to read: the
+    /// number of publications of the year and of the previous year (every change of published
+    /// entries is a publication, and publications are never deleted), the sequence number of its
+    /// inputs' audit chain head (baseline and narrative), and the number of the department's
+    /// organizations (they are only ever added). Equal fingerprints mean equal disclosures.
+    struct Fingerprint: Sendable, Hashable {
+        var publications: Int64
+        var inputs: Int64
+        var organizations: Int64
     }
 
-    static func published(department: String, year: Int, on connection: PostgresConnection) throws -> [BudgetEntry] {
-        var entries = try connection.query("""
-            SELECT \(EntryRows.columns) FROM \(EntryRows.from)
-            WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published'
-            ORDER BY e.unit_code,
-                     (SELECT min(r.created_seq) FROM entries r WHERE r.year = e.year AND r.code = e.code), e.code
-            """).map(EntryRows.decode)
-        try EntryRows.attachChildren(&entries, on: connection)
-        return entries
+    static func fingerprint(department: String, year: Int, on connection: PostgresConnection) throws -> Fingerprint {
+        let chain = inputsChain(department: department, year: year)
+        guard let row = try connection.query("""
+            SELECT (SELECT count(*) FROM publications WHERE department_code = \(department) AND year IN (\(year), \(year - 1))),
+                   coalesce((SELECT seq FROM audit_chain_heads WHERE chain = \(chain)), 0),
+                   (SELECT count(*) FROM organizations WHERE code = \(department) OR parent_code = \(department))
+            """).first, row.values.count == 3,
+            let publications = row.values[0].flatMap({ Int64($0) }), let inputs = row.values[1].flatMap({ Int64($0) }),
+            let organizations = row.values[2].flatMap({ Int64($0) })
+        else { throw PostgresError(kind: .decoding, message: "unexpected disclosure fingerprint row") }
+        return Fingerprint(publications: publications, inputs: inputs, organizations: organizations)
     }
 
     /// Department-years with approved entries not yet published, oldest approval first.

@@ -77,40 +77,53 @@ struct DisclosureController: Sendable {
         let year = try EntriesController.year(context)
         let query = request.uri.queryParameters
         let format = try query["format"].map(String.init) ?? Self.format(fromAccept: request.headers[.accept])
-        let disclosure = try await disclosures.disclosure(department: department, year: year)
+        let published = try await disclosures.publicDisclosure(department: department, year: year)
         let name = "\(department)-\(year)"
+        // Each rendering is made once per computed disclosure (see PublicDisclosure).
         switch format {
         case "json":
-            return Reply(status: .ok, contentType: "application/json; charset=utf-8", body: Array(try disclosure.renderJSON().utf8)).response
+            let body = try published.rendering("json") { $0.renderJSONBytes() }
+            return Reply(status: .ok, contentType: "application/json; charset=utf-8", body: body).response
         case "html":
-            return Reply(status: .ok, contentType: "text/html; charset=utf-8", body: Array(disclosure.renderHTML().utf8)).response
+            let body = try published.rendering("html") { Array($0.renderHTML().utf8) }
+            return Reply(status: .ok, contentType: "text/html; charset=utf-8", body: body).response
         case "md", "markdown":
-            return Reply(status: .ok, contentType: "text/markdown; charset=utf-8", body: Array(disclosure.renderMarkdown().utf8)).response
+            let body = try published.rendering("md") { Array($0.renderMarkdown().utf8) }
+            return Reply(status: .ok, contentType: "text/markdown; charset=utf-8", body: body).response
         case "csv":
-            let files = disclosure.renderCSV()
             if let table = query["table"].map(String.init) {
-                guard let file = files[table.hasSuffix(".csv") ? table : table + ".csv"] else {
-                    throw APIError.notFound("no table \(table): one of \(files.keys.sorted().joined(separator: ", "))")
+                let file = table.hasSuffix(".csv") ? table : table + ".csv"
+                let body = try published.rendering("csv:" + file) { disclosure in
+                    let files = disclosure.renderCSV()
+                    guard let text = files[file] else {
+                        throw APIError.notFound("no table \(table): one of \(files.keys.sorted().joined(separator: ", "))")
+                    }
+                    return Array(text.utf8)
                 }
-                return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: Array(file.utf8),
+                return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: body,
                              headers: [.contentDisposition: "attachment; filename=\"\(name)-\(table).csv\""]).response
             }
-            let lines = try disclosure.renderFiscalDataPackage()["budget-lines.csv"] ?? ""
-            return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: Array(lines.utf8),
+            let body = try published.rendering("csv") { Array((try $0.renderFiscalDataPackage()["budget-lines.csv"] ?? "").utf8) }
+            return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: body,
                          headers: [.contentDisposition: "attachment; filename=\"\(name)-budget-lines.csv\""]).response
         case "zip":
-            return zip(disclosure.renderCSV(), name: "\(name)-csv.zip")
+            let body = try published.rendering("zip") { Self.zip($0.renderCSV()) }
+            return Self.attachment(body, name: "\(name)-csv.zip")
         case "datapackage":
-            return zip(try disclosure.renderFiscalDataPackage(), name: "\(name)-datapackage.zip")
+            let body = try published.rendering("datapackage") { Self.zip(try $0.renderFiscalDataPackage()) }
+            return Self.attachment(body, name: "\(name)-datapackage.zip")
         default:
             throw APIError.badRequest("unknown format \(format): html, json, md, csv, zip or datapackage", field: "format")
         }
     }
 
-    func zip(_ files: [String: String], name: String) -> Response {
-        let archive = StoredZip.archive(files.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) })
-        return Reply(status: .ok, contentType: "application/zip", body: archive,
-                     headers: [.contentDisposition: "attachment; filename=\"\(name)\""]).response
+    static func zip(_ files: [String: String]) -> [UInt8] {
+        StoredZip.archive(files.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) })
+    }
+
+    static func attachment(_ archive: [UInt8], name: String) -> Response {
+        Reply(status: .ok, contentType: "application/zip", body: archive,
+              headers: [.contentDisposition: "attachment; filename=\"\(name)\""]).response
     }
 
     static func format(fromAccept accept: String?) throws -> String {

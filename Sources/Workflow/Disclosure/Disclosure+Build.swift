@@ -17,41 +17,48 @@ extension Disclosure {
         }
         let units = UnitDirectory(department: input.department, units: input.units)
 
-        let expenditure = try DisclosureTally.expenditure(entries)
-        // Previous-year entries, when given, take precedence over the baseline.
+        let ledger = try DisclosureLedger(entries)
+        let expenditure = try DisclosureTally.expenditure(ledger)
+        // Previous-year entries, when given, take precedence over their sums, and those over the baseline.
+        let previousLedger = try previousEntries.map { entries throws(MoneyError) in try DisclosureLedger(entries) }
+            ?? input.previousLedger
         let previous: PartialExpenditure
         let previous3: ThreePublicFigures?
-        if let previousEntries {
-            previous = PartialExpenditure(try DisclosureTally.expenditure(previousEntries))
-            previous3 = try DisclosureTally.threePublic(previousEntries)
+        if let previousLedger {
+            previous = PartialExpenditure(try DisclosureTally.expenditure(previousLedger))
+            previous3 = try DisclosureTally.threePublic(previousLedger)
         } else {
             previous = try DisclosureTally.previousExpenditure(input.baseline)
             previous3 = try DisclosureTally.previousThreePublic(input.baseline)
         }
-        let current3 = try DisclosureTally.threePublic(entries)
+        let current3 = try DisclosureTally.threePublic(ledger)
         var change3: ThreePublicFigures?
         if let previous3 { change3 = try DisclosureTally.change(current3, from: previous3) }
 
         self.department = Department(code: input.department.code, name: input.department.name)
         self.year = input.year
         self.organizations = units.rows
-        self.income = try DisclosureTally.income(entries)
+        self.income = try DisclosureTally.income(ledger)
         self.expenditure = expenditure
         self.previous = previous
         self.change = try DisclosureTally.change(expenditure, from: previous)
-        self.operatingCosts = try DisclosureTally.operatingCosts(entries)
+        self.operatingCosts = try DisclosureTally.operatingCosts(ledger)
         self.threePublic = ThreePublic(
             previous: previous3, current: current3, change: change3,
             reason: Self.threePublicReason(input.narrative[.threePublicReason], change: change3))
-        self.projects = try entries.filter { $0.content.kind == .project }.map { entry throws(MoneyError) in
-            try Project(entry, unitName: units.name(of: entry.unitCode))
+        var projects: [Project] = []
+        var budgetLines: [BudgetLine] = []
+        budgetLines.reserveCapacity(entries.count * 2)
+        for entry in entries {
+            let unitName = units.name(of: entry.unitCode)
+            if entry.content.kind == .project {
+                projects.append(try Project(entry, unitName: unitName))
+            }
+            try Self.appendBudgetLines(entry, unitName: unitName, to: &budgetLines)
         }
+        self.projects = projects
         self.procurement = try Self.procurement(entries, units: units)
         self.narrative = input.narrative
-        var budgetLines: [BudgetLine] = []
-        for entry in entries {
-            budgetLines += try Self.budgetLines(entry, unitName: units.name(of: entry.unitCode))
-        }
         self.budgetLines = budgetLines
     }
 
@@ -80,8 +87,8 @@ extension Disclosure.Project {
         let content = entry.content
         self.init(
             code: content.code, name: content.name, unitCode: entry.unitCode, unitName: unitName,
-            amount: WanYuan(try content.sources.checkedTotal()),
-            fiscal: WanYuan(try Money.sum([content.sources.general, content.sources.fund, content.sources.stateCapital])),
+            amount: WanYuan(try content.sources.exactTotal()),
+            fiscal: WanYuan(try content.sources.exactFiscal()),
             other: WanYuan(try content.sources.special.adding(content.sources.other)),
             purpose: content.purpose, plan: content.plan, goals: content.goals, indicators: content.indicators)
     }

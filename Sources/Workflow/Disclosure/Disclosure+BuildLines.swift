@@ -6,7 +6,8 @@ extension Disclosure {
         var subtotals: [String: DisclosureTally.Sum] = [:]
         var unitOrder: [String] = []
         for entry in entries {
-            let entryAmount = WanYuan(try entry.content.sources.checkedTotal())
+            guard !entry.content.procurement.isEmpty else { continue }
+            let entryAmount = WanYuan(try entry.content.sources.exactTotal())
             for line in entry.content.procurement {
                 // Each line is rounded to the fen once (qty × price), then summed exactly.
                 let amount = try line.quantity.checkedTimes(line.price)
@@ -27,20 +28,23 @@ extension Disclosure {
             items: lines)
     }
 
-    /// An entry's budget lines: one per item, one for any part the items leave uncovered (all of
+    /// Appends an entry's budget lines: one per item, one for any part the items leave uncovered (all of
     /// an entry without items), so that the lines sum exactly to the entry's amount.
-    static func budgetLines(_ entry: BudgetEntry, unitName: String) throws(MoneyError) -> [BudgetLine] {
+    static func appendBudgetLines(_ entry: BudgetEntry, unitName: String, to lines: inout [BudgetLine]) throws(MoneyError) {
         let content = entry.content
         func line(_ econ: String, _ amount: Money) -> BudgetLine {
             BudgetLine(
                 unitCode: entry.unitCode, unitName: unitName, entryCode: content.code, entryName: content.name,
                 kind: content.kind, functionCode: content.functionCode, econ: econ, amount: amount)
         }
-        var lines = content.items.map { line($0.econ, $0.amount) }
-        let rest = try content.sources.checkedTotal().subtracting(try Money.sum(content.items.map(\.amount)))
-        if rest != .zero || lines.isEmpty {
+        var covered = Money.zero
+        for item in content.items {
+            lines.append(line(item.econ, item.amount))
+            covered = try covered.adding(item.amount)
+        }
+        let rest = try content.sources.exactTotal().subtracting(covered)
+        if rest != .zero || content.items.isEmpty {
             lines.append(line("", rest))
         }
-        return lines
     }
 }

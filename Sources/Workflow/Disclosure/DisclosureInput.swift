@@ -14,15 +14,20 @@ public struct DisclosureInput: Sendable, Hashable {
     /// The previous year's figures, used where ``previousEntries`` is `nil`.
     public var baseline: Baseline
     /// The previous year's published entries, when that year is in the system; they take
-    /// precedence over ``baseline`` for the change figures and the 三公 previous-year column.
+    /// precedence over ``previousLedger`` and ``baseline`` for the change figures and the 三公
+    /// previous-year column.
     public var previousEntries: [BudgetEntry]?
+    /// The previous year's published entries already summed (as PostgreSQL sums them), when that
+    /// year is in the system and ``previousEntries`` is `nil`; it takes precedence over ``baseline``.
+    public var previousLedger: DisclosureLedger?
     /// The written sections.
     public var narrative: Narrative
 
     /// The inputs of one department-year's disclosure.
     public init(
         department: Organization, units: [Organization], year: Int, entries: [BudgetEntry],
-        baseline: Baseline = .empty, previousEntries: [BudgetEntry]? = nil, narrative: Narrative = Narrative()
+        baseline: Baseline = .empty, previousEntries: [BudgetEntry]? = nil, previousLedger: DisclosureLedger? = nil,
+        narrative: Narrative = Narrative()
     ) {
         self.department = department
         self.units = units
@@ -30,6 +35,7 @@ public struct DisclosureInput: Sendable, Hashable {
         self.entries = entries
         self.baseline = baseline
         self.previousEntries = previousEntries
+        self.previousLedger = previousLedger
         self.narrative = narrative
     }
 }

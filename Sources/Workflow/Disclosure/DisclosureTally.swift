@@ -17,75 +17,58 @@ enum DisclosureTally {
         entries.filter { $0.state == .published && $0.departmentCode == department && $0.year == year }
     }
 
-    static func income(_ entries: [BudgetEntry]) throws(MoneyError) -> Disclosure.Income {
-        var total = Sum(), general = Sum(), fund = Sum(), stateCapital = Sum(), special = Sum(), other = Sum()
-        for entry in entries {
-            let sources = entry.content.sources
-            try total.add(try sources.checkedTotal())
-            try general.add(sources.general)
-            try fund.add(sources.fund)
-            try stateCapital.add(sources.stateCapital)
-            try special.add(sources.special)
-            try other.add(sources.other)
+    static func income(_ ledger: DisclosureLedger) throws(MoneyError) -> Disclosure.Income {
+        var sources = FundingSources()
+        for kind in EntryKind.allCases {
+            sources = try sources.exactlyAdding(ledger.sources(of: kind))
         }
         return Disclosure.Income(
-            total: total.wan, general: general.wan, fund: fund.wan, stateCapital: stateCapital.wan,
-            special: special.wan, other: other.wan)
+            total: WanYuan(try sources.exactTotal()), general: WanYuan(sources.general), fund: WanYuan(sources.fund),
+            stateCapital: WanYuan(sources.stateCapital), special: WanYuan(sources.special), other: WanYuan(sources.other))
     }
 
-    static func expenditure(_ entries: [BudgetEntry]) throws(MoneyError) -> Disclosure.Expenditure {
-        var personnel = Sum(), operation = Sum(), project = Sum()
-        for entry in entries {
-            let amount = try entry.content.sources.checkedTotal()
-            switch entry.content.kind {
-            case .personnel: try personnel.add(amount)
-            case .operation: try operation.add(amount)
-            case .project: try project.add(amount)
-            }
-        }
-        var basic = personnel
-        try basic.add(operation.value)
-        var total = basic
-        try total.add(project.value)
+    static func expenditure(_ ledger: DisclosureLedger) throws(MoneyError) -> Disclosure.Expenditure {
+        let personnel = try ledger.sources(of: .personnel).exactTotal()
+        let operation = try ledger.sources(of: .operation).exactTotal()
+        let project = try ledger.sources(of: .project).exactTotal()
+        let basic = try personnel.adding(operation)
+        let total = try basic.adding(project)
         return Disclosure.Expenditure(
-            total: total.wan, basic: basic.wan, personnel: personnel.wan, operation: operation.wan, project: project.wan)
+            total: WanYuan(total), basic: WanYuan(basic), personnel: WanYuan(personnel), operation: WanYuan(operation),
+            project: WanYuan(project))
     }
 
     /// 机关运行经费: operation entries by their items' economic codes; whatever the items do not
     /// cover (all of an entry without items) is `other`.
-    static func operatingCosts(_ entries: [BudgetEntry]) throws(MoneyError) -> Disclosure.OperatingCosts {
-        var total = Sum(), office = Sum(), post = Sum(), unionWelfare = Sum(), vehicle = Sum(), other = Sum()
-        for entry in entries where entry.content.kind == .operation {
-            let amount = try entry.content.sources.checkedTotal()
-            try total.add(amount)
-            var covered = Sum()
-            for item in entry.content.items {
-                try covered.add(item.amount)
-                switch item.econ {
-                case EconomicCodes.office: try office.add(item.amount)
-                case EconomicCodes.post: try post.add(item.amount)
-                case _ where EconomicCodes.unionWelfare.contains(item.econ): try unionWelfare.add(item.amount)
-                case EconomicCodes.vehicleOperation: try vehicle.add(item.amount)
-                default: try other.add(item.amount)
-                }
+    static func operatingCosts(_ ledger: DisclosureLedger) throws(MoneyError) -> Disclosure.OperatingCosts {
+        let total = try ledger.sources(of: .operation).exactTotal()
+        var office = Sum(), post = Sum(), unionWelfare = Sum(), vehicle = Sum(), other = Sum(), covered = Sum()
+        for (group, amount) in ledger.items where group.kind == .operation {
+            try covered.add(amount)
+            switch group.econ {
+            case EconomicCodes.office: try office.add(amount)
+            case EconomicCodes.post: try post.add(amount)
+            case _ where EconomicCodes.unionWelfare.contains(group.econ): try unionWelfare.add(amount)
+            case EconomicCodes.vehicleOperation: try vehicle.add(amount)
+            default: try other.add(amount)
             }
-            // Negative when the items exceed the amount (a waived V2); checks() reports it.
-            try other.add(try amount.subtracting(covered.value))
         }
+        // Negative when the items exceed the amount (a waived V2); checks() reports it.
+        try other.add(try total.subtracting(covered.value))
         return Disclosure.OperatingCosts(
-            total: total.wan, office: office.wan, post: post.wan, unionWelfare: unionWelfare.wan,
+            total: WanYuan(total), office: office.wan, post: post.wan, unionWelfare: unionWelfare.wan,
             vehicleOperation: vehicle.wan, other: other.wan)
     }
 
     /// “三公”经费: the items of all entries, whatever their kind.
-    static func threePublic(_ entries: [BudgetEntry]) throws(MoneyError) -> Disclosure.ThreePublicFigures {
+    static func threePublic(_ ledger: DisclosureLedger) throws(MoneyError) -> Disclosure.ThreePublicFigures {
         var abroad = Sum(), purchase = Sum(), vehicle = Sum(), reception = Sum()
-        for item in entries.flatMap(\.content.items) {
-            switch item.econ {
-            case EconomicCodes.abroad: try abroad.add(item.amount)
-            case EconomicCodes.vehiclePurchase: try purchase.add(item.amount)
-            case EconomicCodes.vehicleOperation: try vehicle.add(item.amount)
-            case EconomicCodes.reception: try reception.add(item.amount)
+        for (group, amount) in ledger.items {
+            switch group.econ {
+            case EconomicCodes.abroad: try abroad.add(amount)
+            case EconomicCodes.vehiclePurchase: try purchase.add(amount)
+            case EconomicCodes.vehicleOperation: try vehicle.add(amount)
+            case EconomicCodes.reception: try reception.add(amount)
             default: break
             }
         }

@@ -1,0 +1,78 @@
+import Synchronization
+import Workflow
+
+/// A computed public disclosure with its renderings, each made once (a rendering is made under
+/// the lock, so concurrent requests for the same format wait for one rendering instead of each
+/// making their own).
+public final class PublicDisclosure: Sendable {
+    /// The disclosure.
+    public let disclosure: Disclosure
+    private let renderings = Mutex<[String: [UInt8]]>([:])
+
+    init(_ disclosure: Disclosure) {
+        self.disclosure = disclosure
+    }
+
+    /// The rendering named `format` (e.g. `"json"`, `"csv:procurement"`), made by `render` the first time.
+    public func rendering(_ format: String, _ render: (Disclosure) throws -> [UInt8]) throws -> [UInt8] {
+        try renderings.withLock { renderings in
+            if let bytes = renderings[format] { return bytes }
+            let bytes = try render(disclosure)
+            renderings[format] = bytes
+            return bytes
+        }
+    }
+}
+
+/// Disclosures already computed, by department-year, each kept with the ``DisclosureService/Fingerprint``
+/// of the data it was computed from. A caller compares that with the database's current one before
+/// serving it, so a publication (or new disclosure inputs, or a new unit) through any server
+/// instance on the same database makes every instance compute the disclosure afresh.
+final class DisclosureCache: Sendable {
+    struct Key: Hashable {
+        var department: String
+        var year: Int
+    }
+
+    private struct Slot {
+        var fingerprint: DisclosureService.Fingerprint
+        var disclosure: PublicDisclosure
+        var lastUsed: UInt64
+    }
+
+    private struct State {
+        var slots: [Key: Slot] = [:]
+        var clock: UInt64 = 0
+    }
+
+    private let capacity: Int
+    private let state = Mutex(State())
+
+    /// A cache of at most `capacity` department-years (the least recently used goes first); 0 keeps nothing.
+    init(capacity: Int) {
+        self.capacity = max(0, capacity)
+    }
+
+    /// The cached disclosure of `key` and the fingerprint it was computed at, if any.
+    func lookup(_ key: Key) -> (fingerprint: DisclosureService.Fingerprint, disclosure: PublicDisclosure)? {
+        state.withLock { state in
+            guard var slot = state.slots[key] else { return nil }
+            state.clock += 1
+            slot.lastUsed = state.clock
+            state.slots[key] = slot
+            return (slot.fingerprint, slot.disclosure)
+        }
+    }
+
+    func store(_ key: Key, fingerprint: DisclosureService.Fingerprint, disclosure: PublicDisclosure) {
+        guard capacity > 0 else { return }
+        state.withLock { state in
+            state.clock += 1
+            if state.slots[key] == nil, state.slots.count >= capacity,
+               let oldest = state.slots.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key {
+                state.slots[oldest] = nil
+            }
+            state.slots[key] = Slot(fingerprint: fingerprint, disclosure: disclosure, lastUsed: state.clock)
+        }
+    }
+}
