@@ -14,6 +14,10 @@
 -- 2. The review queues (`budgetctl queue`), longest waiting first: ORDER BY updated_at, code,
 --    per state and per department and state. The old (state, updated_at, id) index left ties on
 --    updated_at (a batch submitted at once shares one) to a sort.
+-- 3. The publication clock under the queue (DisclosureService.pendingPublications: approved
+--    entries counted per department-year, with the oldest approval) read every approved entry's
+--    row (≈ 180 ms for 20,000 approved entries at 1,000,000); a covering partial index answers it
+--    from the index alone, and per unit when it is one department's.
 ALTER TABLE organizations ADD CONSTRAINT organizations_code_parent_key UNIQUE (code, parent_code);
 
 ALTER TABLE entries ADD COLUMN department_code text;
@@ -38,3 +42,5 @@ CREATE INDEX entries_department_order_idx ON entries (department_code, year, cod
 CREATE INDEX entries_state_waiting_idx ON entries (state, updated_at, code);
 CREATE INDEX entries_department_state_waiting_idx ON entries (department_code, state, updated_at, code);
 DROP INDEX entries_state_updated_idx;
+CREATE INDEX entries_awaiting_publication_idx ON entries (unit_code, year) INCLUDE (approved_at) WHERE state = 'approved';
+DROP INDEX entries_approved_idx;
