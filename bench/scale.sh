@@ -15,7 +15,7 @@
 # Each HTTP path: SCALE_REQUESTS (300) sequential requests over one connection, p50/p99; then a
 # short concurrent run (wrk, 8 connections, SCALE_CONCURRENT_SECONDS = 5 s; 0 skips it). The queue:
 # SCALE_QUEUE_RUNS (40) runs. At the large size, EXPLAIN (ANALYZE, BUFFERS) of the hot queries is
-# written to SCALE_EXPLAIN_OUT (bench/results/scale-explain.txt).
+# written to SCALE_EXPLAIN_OUT (bench/scale-explain.txt).
 #
 #   bash bench/scale.sh                      # ≈ 10–15 min on 2 cores, most of it seeding 1M entries
 #   SCALE_LARGE=100000 bash bench/scale.sh   # a quicker look
@@ -26,7 +26,7 @@ LARGE=${SCALE_LARGE:-1000000}
 REQUESTS=${SCALE_REQUESTS:-300}
 QUEUE_RUNS=${SCALE_QUEUE_RUNS:-40}
 CONCURRENT=${SCALE_CONCURRENT_SECONDS:-5}
-EXPLAIN_OUT=${SCALE_EXPLAIN_OUT:-$bench_root/bench/results/scale-explain.txt}
+EXPLAIN_OUT=${SCALE_EXPLAIN_OUT:-$bench_root/bench/scale-explain.txt}
 trap bench_cleanup EXIT
 
 bench_build

@@ -1,4 +1,4 @@
--- Scale to 1,000,000 entries (bench/scale.sh; EXPLAIN in bench/results/scale-explain.txt).
+-- Scale to 1,000,000 entries (bench/scale.sh; EXPLAIN in bench/scale-explain.txt).
 --
 -- 1. The department scope. A department reviewer's list (and `?department=`, `queue --department`)
 --    filtered on the unit's department through the join to organizations (o.parent_code), which
