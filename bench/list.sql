@@ -22,6 +22,6 @@ SELECT p.year, p.code, p.revision, json_build_object(
     'purpose', p.purpose, 'revision', p.revision, 'special', p.special::text, 'state', p.state,
     'state_capital', p.state_capital::text, 'supersedes', p.supersedes, 'unit', p.unit_code,
     'version', p.version, 'year', p.year)::text AS doc
-FROM (SELECT e.*, o.parent_code AS department_code FROM entries e JOIN organizations o ON o.code = e.unit_code
+FROM (SELECT e.* FROM entries e
       WHERE TRUE AND e.unit_code = :unit ORDER BY e.year, e.code, e.revision LIMIT :limit) p
 ORDER BY p.year, p.code, p.revision;

@@ -35,7 +35,13 @@ log "burst: $BURST concurrent submits on the locked entries (pool $POOL, max wai
 python3 "$faults_dir/loadclient.py" burst --url "$url" --entries "$BENCH_WORK/locked.txt" --count "$BURST" --timeout 30 \
     >"$BENCH_WORK/burst.jsonl" 2>&1 &
 burst=$!
-sleep 1
+# Probe once both connections are held by blocked submits (not after a fixed sleep: a loaded CI
+# machine may start the burst's threads late).
+for i in $(seq 1 100); do
+    curl -s "$url/metrics" | grep -qE '^budget_db_pool_connections\{state="in_use"\} 2(\.0)?$' && break
+    sleep 0.1
+done
+sleep 0.2
 probe() { curl -s -o /dev/null -m 10 -H "Authorization: Bearer $2" -w '%{http_code} %{time_total}\n' "$url$1" || echo "000 10"; }
 read -r free_id free_token _ < <(head -n 1 "$BENCH_WORK/free.txt")
 read -r g_status g_time < <(probe "/v1/entries/$free_id" "$free_token")

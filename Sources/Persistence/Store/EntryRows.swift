@@ -4,14 +4,14 @@ import Workflow
 /// Reading and writing entry rows and their children. Internal: the services hold the rules.
 enum EntryRows {
     static let columns: SQL = """
-        e.id, e.year, e.unit_code, o.parent_code AS department_code, e.code, e.revision, e.supersedes, e.name,
+        e.id, e.year, e.unit_code, e.department_code, e.code, e.revision, e.supersedes, e.name,
         e.kind, e.func_code, e.general, e.fund, e.state_capital, e.special, e.other,
         array_to_string(e.plan, ',') AS plan, e.purpose, e.goals, e.state, e.version
         """
 
     static let from: SQL = "entries e JOIN organizations o ON o.code = e.unit_code"
 
-    /// The API's JSON object of the entry row `p` (entries columns plus `department_code`), children
+    /// The API's JSON object of the entry row `p` (an entries row), children
     /// included, as `BudgetEntry.encode(to:)` writes it: money and percentages as decimal strings
     /// with two decimals (the columns' scale), quantities in their shortest exact form, ids in lower case.
     static let jsonObject: SQL = """

@@ -24,7 +24,7 @@ extension EntryService {
             var condition: SQL = try Self.scopeCondition(for: caller.actor)
             condition = condition + " AND " + "e.state = \(state.rawValue)"
             if let year { condition = condition + " AND " + "e.year = \(year)" }
-            if let department { condition = condition + " AND " + "o.parent_code = \(department)" }
+            if let department { condition = condition + " AND " + "e.department_code = \(department)" }
             let rows = try connection.query("""
                 SELECT \(EntryRows.columns), o.name AS unit_name, e.updated_at,
                        (extract(epoch FROM now() - e.updated_at))::bigint AS age_seconds
