@@ -121,7 +121,7 @@ measure "$large_label" "$port"
 # EXPLAIN of the hot queries at the large size, with the server's SQL (EntryService+Queries,
 # EntryService+CLI, EntryRows.load, AuditLog.append, DisclosureService.pendingPublications).
 mkdir -p "$(dirname "$EXPLAIN_OUT")"
-cols="e.id, e.year, e.unit_code, o.parent_code AS department_code, e.code, e.revision, e.supersedes, e.name,
+cols="e.id, e.year, e.unit_code, e.department_code, e.code, e.revision, e.supersedes, e.name,
        e.kind, e.func_code, e.general, e.fund, e.state_capital, e.special, e.other,
        array_to_string(e.plan, ',') AS plan, e.purpose, e.goals, e.state, e.version"
 from="entries e JOIN organizations o ON o.code = e.unit_code"
@@ -131,6 +131,12 @@ history_id=$(head -n 1 "$BENCH_WORK/history-paths" | cut -d/ -f4)
 history_chain=$("${PSQL[@]}" -tAc "SELECT 'entry:' || year || ':' || code FROM entries WHERE id = '$history_id'")
 fr_id=$("${PSQL[@]}" -tAc "SELECT id FROM entries WHERE state = 'finance_review' ORDER BY md5(id::text) LIMIT 1")
 ids=$("${PSQL[@]}" -tAc "SELECT '{' || string_agg(id::text, ',') || '}' FROM (SELECT e.id FROM $from WHERE e.unit_code = 'S01U001' ORDER BY e.year, e.code, e.revision LIMIT 100) x")
+# The JSON list statement (bench/list.sql, held equal to EntryService.listJSONStatement by a test)
+# with another scope condition in place of the officer's.
+list_stmt() {   # list_stmt CONDITION
+    grep -v '^--' "$bench_dir/list.sql" | tr -d ';' \
+        | python3 -c "import sys; print(sys.stdin.read().replace('TRUE AND e.unit_code = :unit', 'TRUE AND ' + sys.argv[1]).replace(':limit', '101'))" "$1"
+}
 explain() {   # explain TITLE SQL
     printf '\n== %s\n%s\n\n' "$1" "$2"
     "${PSQL[@]}" -c "BEGIN" -c "EXPLAIN (ANALYZE, BUFFERS) $2" -c "ROLLBACK" | grep -v '^BEGIN$\|^ROLLBACK$'
@@ -142,20 +148,20 @@ explain() {   # explain TITLE SQL
     echo "scope S01U001 (officer, $("${PSQL[@]}" -tAc "SELECT count(*) FROM entries WHERE unit_code = 'S01U001'") entries), department S01"
     echo "($("${PSQL[@]}" -tAc "SELECT count(*) FROM $from WHERE o.parent_code = 'S01'") entries), everything (finance)."
     explain "list, officer (unit scope), first page" \
-        "SELECT $cols FROM $from WHERE TRUE AND e.unit_code = 'S01U001' ORDER BY e.year, e.code, e.revision LIMIT 101"
+        "$(list_stmt "e.unit_code = 'S01U001'")"
     explain "list, officer, deep page (cursor)" \
-        "SELECT $cols FROM $from WHERE TRUE AND e.unit_code = 'S01U001' AND (e.year, e.code, e.revision) > $(cursor_of "$(middle_cursor "e.unit_code = 'S01U001'")") ORDER BY e.year, e.code, e.revision LIMIT 101"
+        "$(list_stmt "e.unit_code = 'S01U001' AND (e.year, e.code, e.revision) > $(cursor_of "$(middle_cursor "e.unit_code = 'S01U001'")")")"
     explain "list, department reviewer (department scope), first page" \
-        "SELECT $cols FROM $from WHERE TRUE AND $dept_cond ORDER BY e.year, e.code, e.revision LIMIT 101"
+        "$(list_stmt "$dept_cond")"
     explain "list, department reviewer, deep page (cursor)" \
-        "SELECT $cols FROM $from WHERE TRUE AND $dept_cond AND (e.year, e.code, e.revision) > $(cursor_of "$(middle_cursor "o.parent_code = 'S01'")") ORDER BY e.year, e.code, e.revision LIMIT 101"
+        "$(list_stmt "$dept_cond AND (e.year, e.code, e.revision) > $(cursor_of "$(middle_cursor "o.parent_code = 'S01'")")")"
     explain "list, finance bureau (everything), first page" \
-        "SELECT $cols FROM $from WHERE TRUE AND TRUE ORDER BY e.year, e.code, e.revision LIMIT 101"
+        "$(list_stmt "TRUE")"
     explain "list, finance bureau, deep page (cursor)" \
-        "SELECT $cols FROM $from WHERE TRUE AND TRUE AND (e.year, e.code, e.revision) > $(cursor_of "$(middle_cursor "TRUE")") ORDER BY e.year, e.code, e.revision LIMIT 101"
+        "$(list_stmt "TRUE AND (e.year, e.code, e.revision) > $(cursor_of "$(middle_cursor "TRUE")")")"
     explain "list, finance bureau, ?department=S01&year=2026&state=finance_review" \
-        "SELECT $cols FROM $from WHERE TRUE AND TRUE AND e.year = 2026 AND ${dept_cond} AND e.state = 'finance_review' ORDER BY e.year, e.code, e.revision LIMIT 101"
-    explain "a page's children (EntryRows.attachChildren; items shown, indicators and procurement alike)" \
+        "$(list_stmt "TRUE AND e.year = 2026 AND ${dept_cond} AND e.state = 'finance_review'")"
+    explain "a page's children for the BLP list and single-entry reads (EntryRows.attachChildren; items shown, indicators and procurement alike)" \
         "SELECT entry_id, econ, amount FROM entry_items WHERE entry_id = ANY('$ids'::uuid[]) ORDER BY entry_id, position"
     explain "queue, finance bureau (budgetctl queue: finance_review, longest waiting first)" \
         "SELECT $cols, o.name AS unit_name, e.updated_at, (extract(epoch FROM now() - e.updated_at))::bigint AS age_seconds FROM $from WHERE TRUE AND e.state = 'finance_review' ORDER BY e.updated_at, e.code LIMIT 1000"
