@@ -110,8 +110,9 @@ enum ExactDecimal {
             fraction /= 10
             decimals -= 1
         }
-        return String(unsafeUninitializedCapacity: 48) { buffer in
-            // Written right to left from the end, then moved to the front.
+        // Written right to left into a stack buffer; String(decoding:) of at most 15 bytes is a
+        // small string, so printing an amount allocates nothing.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
             var end = buffer.count
             for _ in 0..<decimals {
                 end -= 1
@@ -131,9 +132,7 @@ enum ExactDecimal {
                 end -= 1
                 buffer[end] = UInt8(ascii: "-")
             }
-            let length = buffer.count - end
-            for index in 0..<length { buffer[index] = buffer[end + index] }
-            return length
+            return String(decoding: UnsafeMutableBufferPointer(rebasing: buffer[end...]), as: UTF8.self)
         }
     }
 
