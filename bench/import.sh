@@ -61,8 +61,11 @@ baseline=$(python3 -c "import time; print(f'{time.time() - $start:.2f}')")
 log "server: $((N / BATCH)) POSTs of $BATCH entries"
 start=$(date +%s.%N)
 for file in "$BENCH_WORK"/import-*.blp; do
-    status=$(curl -s -o "$BENCH_WORK/import-response.txt" -w '%{http_code}' -H "Authorization: Bearer $(bench_token officer-B01)" \
+    timing=$(curl -s -o "$BENCH_WORK/import-response.txt" -w '%{http_code} %{time_pretransfer} %{time_starttransfer} %{time_total}' \
+        -H "Authorization: Bearer $(bench_token officer-B01)" \
         -H "Content-Type: text/plain" --data-binary "@$file" "http://127.0.0.1:$port/v1/units/B01/years/2020/entries")
+    status=${timing%% *}
+    [ -n "${BENCH_VERBOSE:-}" ] && log "POST $(basename "$file"): status, connected, first byte, done (s): $timing"
     [ "$status" = 201 ] || { head -5 "$BENCH_WORK/import-response.txt" >&2; die "import of $file answered $status"; }
 done
 server=$(python3 -c "import time; print(f'{time.time() - $start:.2f}')")
