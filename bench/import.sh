@@ -47,6 +47,7 @@ CREATE TABLE imp.entries (LIKE public.entries INCLUDING ALL);
 CREATE TABLE imp.entry_items (LIKE public.entry_items INCLUDING ALL);
 CREATE TABLE imp.entry_indicators (LIKE public.entry_indicators INCLUDING ALL);
 SQL
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 start=$(date +%s.%N)
 "${PSQL[@]}" <<SQL
 BEGIN;
@@ -60,15 +61,19 @@ baseline=$(python3 -c "import time; print(f'{time.time() - $start:.2f}')")
 log "server: $((N / BATCH)) POSTs of $BATCH entries"
 start=$(date +%s.%N)
 for file in "$BENCH_WORK"/import-*.blp; do
-    status=$(curl -s -o "$BENCH_WORK/import-response.txt" -w '%{http_code}' -H "Authorization: Bearer $(bench_token officer-B01)" \
+    timing=$(curl -s -o "$BENCH_WORK/import-response.txt" -w '%{http_code} %{time_pretransfer} %{time_starttransfer} %{time_total}' \
+        -H "Authorization: Bearer $(bench_token officer-B01)" \
         -H "Content-Type: text/plain" --data-binary "@$file" "http://127.0.0.1:$port/v1/units/B01/years/2020/entries")
+    status=${timing%% *}
+    [ -n "${BENCH_VERBOSE:-}" ] && log "POST $(basename "$file"): status, connected, first byte, done (s): $timing"
     [ "$status" = 201 ] || { head -5 "$BENCH_WORK/import-response.txt" >&2; die "import of $file answered $status"; }
 done
 server=$(python3 -c "import time; print(f'{time.time() - $start:.2f}')")
+load_after=$(cut -d' ' -f1 /proc/loadavg)  # others' work on the machine stretches both times unevenly
 rss=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/${!pid_var}/status")
 stored=$("${PSQL[@]}" -tAc "SELECT count(*) FROM entries WHERE code LIKE 'IMP-%'")
 events=$("${PSQL[@]}" -tAc "SELECT count(*) FROM audit_events WHERE action = 'create' AND chain LIKE 'entry:2020:IMP-%'")
 [ "$stored" = "$N" ] && [ "$events" = "$N" ] || die "stored $stored entries and $events events, expected $N"
 bench_audit_verify
 ratio=$(python3 -c "print(f'{$server / $baseline:.2f}')")
-echo "bulk import of $N entries (2 items, 3 indicators each): server ${server}s in $((N / BATCH)) POSTs (with $N audit events), psql \\copy ${baseline}s; ratio ${ratio}× (target ≤ 3×); server peak RSS ${rss} MiB"
+echo "bulk import of $N entries (2 items, 3 indicators each): server ${server}s in $((N / BATCH)) POSTs (with $N audit events), psql \\copy ${baseline}s; ratio ${ratio}× (target ≤ 3×); server peak RSS ${rss} MiB; load average ${load_before} → ${load_after} on $(nproc) cores"

@@ -27,6 +27,13 @@ extension AuditRecord {
     /// Every variable-length field is length-prefixed, so no two different records serialize
     /// to the same bytes.
     public func canonicalBytes(previousHash: [UInt8]) -> [UInt8] {
+        canonicalBytes(previousHash: previousHash, sortedChanges: changes.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+    }
+
+    /// The same bytes, with `sortedChanges` standing in for ``changes``: the pairs already sorted
+    /// by the key's UTF-8 bytes, keys unique. A bulk import builds its summaries in that order and
+    /// skips building and sorting a dictionary per event.
+    public func canonicalBytes(previousHash: [UInt8], sortedChanges: [(key: String, value: String)]) -> [UInt8] {
         var out = CanonicalWriter()
         out.raw(Self.canonicalHeader)
         out.bytes(previousHash)
@@ -45,9 +52,8 @@ extension AuditRecord {
         out.optional(fromState) { out, state in out.string(state) }
         out.optional(toState) { out, state in out.string(state) }
         out.optional(reason) { out, reason in out.string(reason) }
-        let sorted = changes.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-        out.length(sorted.count)
-        for (key, value) in sorted {
+        out.length(sortedChanges.count)
+        for (key, value) in sortedChanges {
             out.string(key)
             out.string(value)
         }
@@ -59,16 +65,21 @@ extension AuditRecord {
 struct CanonicalWriter {
     var buffer: [UInt8] = []
 
+    init() {
+        // Most events fit; a bulk import hashes one per entry.
+        buffer.reserveCapacity(512)
+    }
+
     mutating func raw(_ bytes: [UInt8]) {
-        buffer += bytes
+        buffer.append(contentsOf: bytes)
     }
 
     mutating func length(_ count: Int) {
-        raw(bigEndian(UInt64(count)))
+        u64(UInt64(count))
     }
 
     mutating func int(_ value: Int64) {
-        raw(bigEndian(UInt64(bitPattern: value)))
+        u64(UInt64(bitPattern: value))
     }
 
     mutating func bytes(_ value: [UInt8]) {
@@ -78,7 +89,7 @@ struct CanonicalWriter {
 
     mutating func string(_ value: String) {
         length(value.utf8.count)
-        buffer += value.utf8
+        buffer.append(contentsOf: value.utf8)
     }
 
     mutating func optional<T>(_ value: T?, _ write: (inout CanonicalWriter, T) -> Void) {
@@ -90,7 +101,8 @@ struct CanonicalWriter {
         write(&self, value)
     }
 
-    private func bigEndian(_ value: UInt64) -> [UInt8] {
-        (0..<8).reversed().map { UInt8(truncatingIfNeeded: value >> (UInt64($0) * 8)) }
+    /// 8 bytes, big-endian.
+    private mutating func u64(_ value: UInt64) {
+        withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
     }
 }

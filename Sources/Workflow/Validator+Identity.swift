@@ -22,7 +22,7 @@ extension Validator {
         }
 
         let name = draft.name
-        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if isBlank(name) {
             violations.append(Violation(rule: .v6, field: "name", message: "name is required"))
         } else if name.unicodeScalars.count > maxNameLength {  // as PostgreSQL counts length()
             violations.append(Violation(rule: .v6, field: "name", message: "name is longer than \(maxNameLength) characters"))
@@ -45,20 +45,34 @@ extension Validator {
 
     /// Free-text fields holding NUL: PostgreSQL text cannot store it, so it is refused, never cut.
     static func textFieldsWithNUL(_ draft: EntryDraft) -> [String] {
-        var fields: [(String, String)] = [("purpose", draft.purpose), ("goals", draft.goals)]
-        for (i, item) in draft.items.enumerated() { fields.append(("items[\(i)].econ", item.econ)) }
+        // Field names are only spelled out for a field that holds NUL: this runs on every entry of
+        // a bulk import, where none does.
+        var fields: [String] = []
+        func check(_ value: String, _ name: @autoclosure () -> String) {
+            if containsNUL(value) { fields.append(name()) }
+        }
+        check(draft.purpose, "purpose")
+        check(draft.goals, "goals")
+        for (i, item) in draft.items.enumerated() { check(item.econ, "items[\(i)].econ") }
         for (i, indicator) in draft.indicators.enumerated() {
-            for (key, value) in [("l1", indicator.l1), ("l2", indicator.l2), ("l3", indicator.l3), ("desc", indicator.desc),
-                                 ("value", indicator.value), ("basis", indicator.basis)] {
-                fields.append(("indicators[\(i)].\(key)", value))
-            }
+            check(indicator.l1, "indicators[\(i)].l1")
+            check(indicator.l2, "indicators[\(i)].l2")
+            check(indicator.l3, "indicators[\(i)].l3")
+            check(indicator.desc, "indicators[\(i)].desc")
+            check(indicator.value, "indicators[\(i)].value")
+            check(indicator.basis, "indicators[\(i)].basis")
         }
         for (i, line) in draft.procurement.enumerated() {
-            for (key, value) in [("item", line.item), ("catalog", line.catalog), ("unit", line.unit)] {
-                fields.append(("procurement[\(i)].\(key)", value))
-            }
+            check(line.item, "procurement[\(i)].item")
+            check(line.catalog, "procurement[\(i)].catalog")
+            check(line.unit, "procurement[\(i)].unit")
         }
-        return fields.filter { $0.1.utf8.contains(0) }.map(\.0)
+        return fields
+    }
+
+    static func containsNUL(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { $0.contains(0) }
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9._-]*$`, ASCII only.
@@ -68,7 +82,7 @@ extension Validator {
                 || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
                 || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
         }
-        let bytes = Array(code.utf8)
+        let bytes = code.utf8
         guard let first = bytes.first, isAlnum(first) else { return false }
         return bytes.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
     }
@@ -76,7 +90,26 @@ extension Validator {
     /// Control (Cc), format (Cf, e.g. bidi overrides, zero-width) and line/paragraph separators:
     /// never part of a name, and they can disguise one name as another.
     static func isInvisibleControl(_ scalar: Unicode.Scalar) -> Bool {
-        let hidden: [Unicode.GeneralCategory] = [.control, .format, .lineSeparator, .paragraphSeparator]
-        return hidden.contains(scalar.properties.generalCategory)
+        if scalar.value >= 0x20 && scalar.value < 0x7F { return false }  // printable ASCII, the usual case
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
+    }
+
+    /// Whether `text` is empty or only white space and line breaks, as
+    /// `trimmingCharacters(in: .whitespacesAndNewlines).isEmpty` says, without building the trimmed copy.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy(isWhitespaceOrNewline)
+    }
+
+    /// Membership in `CharacterSet.whitespacesAndNewlines`, with ASCII answered without Foundation.
+    static func isWhitespaceOrNewline(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20: return true
+        case 0..<0x80: return false
+        case 0x3001...: return false  // U+3000 IDEOGRAPHIC SPACE is the last one; CJK text is past it
+        default: return CharacterSet.whitespacesAndNewlines.contains(scalar)
+        }
     }
 }

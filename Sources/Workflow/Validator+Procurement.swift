@@ -8,10 +8,10 @@ extension Validator {
         var amounts: [Money] = []
         for (index, line) in draft.procurement.enumerated() {
             let field = "procurement[\(index)]"
-            if line.item.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if isBlank(line.item) {
                 violations.append(Violation(rule: .v5, field: field + ".item", message: "procurement item name is required"))
             }
-            if line.unit.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if isBlank(line.unit) {
                 violations.append(Violation(rule: .v5, field: field + ".unit", message: "unit of measure is required"))
             }
             if !line.quantity.isPositive {

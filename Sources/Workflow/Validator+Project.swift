@@ -42,19 +42,36 @@ extension Validator {
     static func checkPerformance(_ draft: EntryDraft) -> [Violation] {
         guard draft.kind == .project else { return [] }
         var violations: [Violation] = []
-        if draft.goals.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if isBlank(draft.goals) {
             violations.append(Violation(rule: .v4, field: "goals", message: "a project needs performance goals (绩效目标)"))
         }
-        let levels = Set(draft.indicators.map { $0.l1.trimmingCharacters(in: .whitespacesAndNewlines) })
-        if !levels.contains(Indicator.outputLevel) {
+        var hasOutput = false
+        var hasOutcome = false
+        for indicator in draft.indicators {
+            let level = trimmed(indicator.l1)
+            if level == Indicator.outputLevel {
+                hasOutput = true
+            } else if Indicator.outcomeLevels.contains(level) {
+                hasOutcome = true
+            }
+        }
+        if !hasOutput {
             violations.append(Violation(
                 rule: .v4, field: "indicators", message: "a project needs at least one 产出指标 (output) indicator"))
         }
-        if levels.isDisjoint(with: Indicator.outcomeLevels) {
+        if !hasOutcome {
             violations.append(Violation(
                 rule: .v4, field: "indicators",
                 message: "a project needs at least one 效果指标, 效益指标 or 满意度指标 (outcome) indicator"))
         }
         return violations
+    }
+
+    /// `text` without leading and trailing white space and line breaks; no copy when it has none.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+              isWhitespaceOrNewline(first) || isWhitespaceOrNewline(last)
+        else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

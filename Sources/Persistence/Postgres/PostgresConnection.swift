@@ -142,6 +142,12 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Sends rows formatted beforehand with `COPY … FROM STDIN`; returns the rows stored.
+    @discardableResult
+    public func copyIn(_ statement: SQL, rows: CopyRows) throws -> Int {
+        try copyIn(statement) { writer in try writer.send(rows) }
+    }
+
     // MARK: - Internals
 
     private func exclusive<T>(_ body: () throws -> T) throws -> T {
@@ -228,10 +234,8 @@ public final class PostgresConnection: @unchecked Sendable {
         while let extra = PQgetResult(handle) { PQclear(extra) }
     }
 
-    func putCopyData(_ bytes: [UInt8]) throws(PostgresError) {
-        let status = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
-        }
+    func putCopyData(_ bytes: UnsafeBufferPointer<UInt8>) throws(PostgresError) {
+        let status = bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
         if status != 1 { throw connectionError() }
     }
 
@@ -252,7 +256,7 @@ public final class PostgresConnection: @unchecked Sendable {
 /// Buffers COPY text rows and hands them to libpq in large chunks.
 public struct CopyWriter {
     let connection: PostgresConnection
-    var buffer: [UInt8] = []
+    var pending = CopyRows()
     public private(set) var rows = 0
     static let chunk = 256 * 1024
 
@@ -260,30 +264,28 @@ public struct CopyWriter {
 
     /// Appends one row of values (nil = NULL), escaped for COPY's text format.
     public mutating func row(_ values: [String?]) throws(PostgresError) {
-        for (i, value) in values.enumerated() {
-            if i > 0 { buffer.append(UInt8(ascii: "\t")) }
-            guard let value else {
-                buffer.append(contentsOf: [92, UInt8(ascii: "N")])
-                continue
-            }
-            for byte in value.utf8 {
-                switch byte {
-                case 92: buffer.append(contentsOf: [92, 92])
-                case UInt8(ascii: "\t"): buffer.append(contentsOf: [92, UInt8(ascii: "t")])
-                case UInt8(ascii: "\n"): buffer.append(contentsOf: [92, UInt8(ascii: "n")])
-                case UInt8(ascii: "\r"): buffer.append(contentsOf: [92, UInt8(ascii: "r")])
-                default: buffer.append(byte)
-                }
+        pending.row(values)
+        rows += 1
+        if pending.bytes.count >= Self.chunk { try flush() }
+    }
+
+    /// Sends rows formatted beforehand (possibly on another thread), in chunks.
+    public mutating func send(_ formatted: CopyRows) throws(PostgresError) {
+        try flush()
+        try formatted.bytes.withUnsafeBufferPointer { (all) throws(PostgresError) in
+            var start = 0
+            while start < all.count {
+                let end = min(start + Self.chunk, all.count)
+                try connection.putCopyData(UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end
             }
         }
-        buffer.append(UInt8(ascii: "\n"))
-        rows += 1
-        if buffer.count >= Self.chunk { try flush() }
+        rows += formatted.count
     }
 
     mutating func flush() throws(PostgresError) {
-        guard !buffer.isEmpty else { return }
-        try connection.putCopyData(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        guard !pending.bytes.isEmpty else { return }
+        try pending.bytes.withUnsafeBufferPointer { (buffer) throws(PostgresError) in try connection.putCopyData(buffer) }
+        pending.removeAll()
     }
 }

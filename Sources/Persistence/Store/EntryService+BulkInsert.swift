@@ -2,94 +2,273 @@ import Crypto
 import Foundation
 import Workflow
 
+// Bulk creation: a batch's drafts are checked and formatted as COPY rows on one thread while the
+// transaction's connection stores the previous piece, so decoding, validation, hashing and
+// PostgreSQL's work overlap instead of running one after the other.
 extension EntryService {
-    /// Inserts a batch of drafts whose codes are all new in the year with COPY: the rows, their
-    /// children, their `create` audit events and chain heads, in a handful of round trips instead
-    /// of several per entry. Same rows, same events, same hashes as the one-by-one path; the unique
-    /// indexes still guard against a concurrent batch using the same codes.
-    static func insertNew(
-        _ inputs: [DraftInput], unit: String, year: Int, scope: EntryScope, by caller: Caller, on connection: PostgresConnection
-    ) throws -> [Saved] {
-        let now: Timestamp = try connection.query("SELECT clock_timestamp() AS now").first!.decode("now")
-        let ids = inputs.map { _ in UUID() }
-        let idTexts = ids.map { $0.uuidString.lowercased() }
-        let year = String(year)
-        try connection.copyIn("""
+    /// How many drafts a piece of a batch holds: small, so storing starts soon after a request
+    /// arrives. The connection takes every piece ready when it is free, so its COPY statements
+    /// grow to thousands of rows while it is the slower side.
+    public static let bulkPiece = 250
+
+    /// One piece of a batch, checked and, while the batch has no error, formatted for COPY.
+    struct PreparedPiece: Sendable {
+        /// The drafts, each with its line.
+        var inputs: [DraftInput] = []
+        var ids: [UUID] = []
+        /// The drafts as new entries; nil once the batch has a validation error, since nothing
+        /// will be stored then.
+        var rows: NewEntryRows?
+    }
+
+    /// The COPY rows of new entries: the rows, their children, `create` events and chain heads.
+    struct NewEntryRows: Sendable {
+        var entries = CopyRows()
+        var items = CopyRows()
+        var indicators = CopyRows()
+        var procurement = CopyRows()
+        var events = CopyRows()
+        var heads = CopyRows()
+    }
+
+    /// Starts checking and formatting `source`'s drafts on another thread.
+    static func prepare(_ source: DraftSource, with preparer: BatchPreparer) -> PieceHandOff<PreparedPiece, [ErrorDetail]> {
+        let handOff = PieceHandOff<PreparedPiece, [ErrorDetail]>()
+        DispatchQueue.global(qos: .userInitiated).async {
+            var preparer = preparer
+            do {
+                try source.produce { inputs in handOff.put(preparer.prepare(inputs)) }
+                handOff.finish(.success(preparer.details))
+            } catch {
+                handOff.finish(.failure(error))
+            }
+        }
+        return handOff
+    }
+
+    /// Stores pieces of new entries with COPY: six statements for any number of entries.
+    static func copy(_ pieces: [NewEntryRows], on connection: PostgresConnection) throws {
+        func copy(_ statement: SQL, _ rows: KeyPath<NewEntryRows, CopyRows>) throws {
+            guard pieces.contains(where: { !$0[keyPath: rows].isEmpty }) else { return }
+            try connection.copyIn(statement) { writer in
+                for piece in pieces { try writer.send(piece[keyPath: rows]) }
+            }
+        }
+        try copy("""
             COPY entries (id, year, unit_code, code, revision, name, kind, func_code, general, fund, state_capital,
                           special, other, plan, purpose, goals, state) FROM STDIN
-            """) { writer in
-            for (input, id) in zip(inputs, idTexts) {
-                let d = input.draft
-                let s = d.sources
-                try writer.row([
-                    id, year, unit, d.code, "1", d.name, d.kind.rawValue, d.functionCode, s.general.description,
-                    s.fund.description, s.stateCapital.description, s.special.description, s.other.description,
-                    "{" + d.plan.map(\.description).joined(separator: ",") + "}", d.purpose, d.goals, EntryState.draft.rawValue,
-                ])
-            }
-        }
-        try copyChildren(inputs.map(\.draft), ids: idTexts, on: connection)
-
-        var heads: [(chain: String, hash: String)] = []
-        let genesis = [UInt8](repeating: 0, count: 32)
-        let genesisText = ByteA(genesis).postgresBind.text
-        let nowText = now.postgresBind.text
-        try connection.copyIn("""
+            """, \.entries)
+        try copy("COPY entry_items (entry_id, position, econ, amount) FROM STDIN", \.items)
+        try copy("COPY entry_indicators (entry_id, position, l1, l2, l3, descr, value, basis) FROM STDIN", \.indicators)
+        try copy("COPY entry_procurement (entry_id, position, item, catalog, unit, quantity, price, amount) FROM STDIN",
+                 \.procurement)
+        try copy("""
             COPY audit_events (chain, seq, at, actor, role, channel, action, entry_id, revision, to_state, changes,
                                prev_hash, hash) FROM STDIN
-            """) { writer in
-            for (input, id) in zip(inputs, ids) {
-                let record = AuditRecord(
-                    chain: AuditLog.entryChain(year: Int(year)!, code: input.draft.code), seq: 1, at: now.microsecondsSinceEpoch,
-                    actor: caller.actor.name, role: caller.actor.role.rawValue, channel: caller.channel.rawValue, action: "create",
-                    entryID: id, revision: 1, toState: EntryState.draft.rawValue, changes: summary(of: input.draft))
-                let hash = ByteA(Array(SHA256.hash(data: record.canonicalBytes(previousHash: genesis))))
-                heads.append((record.chain, hash.postgresBind.text!))
-                try writer.row([
-                    record.chain, "1", nowText, record.actor, record.role, record.channel, record.action,
-                    id.uuidString.lowercased(), "1", record.toState, JSONB(stringMap: record.changes).json,
-                    genesisText, hash.postgresBind.text,
-                ])
+            """, \.events)
+        try copy("COPY audit_chain_heads (chain, seq, hash) FROM STDIN", \.heads)
+    }
+
+    /// Checks a batch's drafts against the storable rules and for codes repeated in the batch,
+    /// and formats them as new entries with their `create` events (the same rows, events and
+    /// hashes as the one-by-one path). Pure CPU work, done beside the connection's thread.
+    struct BatchPreparer: Sendable {
+        let unit: String
+        let year: Int
+        let caller: Caller
+        /// The events' time: the database's clock when the transaction began.
+        let now: Timestamp
+        /// Every validation error so far, in batch order.
+        private(set) var details: [ErrorDetail] = []
+        private var seenCodes: [String: Int] = [:]
+        private var count = 0
+
+        init(unit: String, year: Int, caller: Caller, now: Timestamp) {
+            self.unit = unit
+            self.year = year
+            self.caller = caller
+            self.now = now
+        }
+
+        mutating func prepare(_ inputs: [DraftInput]) -> PreparedPiece {
+            var piece = PreparedPiece()
+            piece.inputs.reserveCapacity(inputs.count)
+            piece.ids.reserveCapacity(inputs.count)
+            for var input in inputs {
+                count += 1
+                let line = input.line ?? count
+                input.line = line
+                if let previous = seenCodes[input.draft.code] {
+                    details.append(ErrorDetail(line: line, field: "code", rule: .v6,
+                        message: "code \(input.draft.code) appears twice in this batch (first at \(previous))"))
+                } else {
+                    seenCodes[input.draft.code] = line
+                }
+                for violation in Validator.validate(input.draft, context: ValidationContext()) where !EntryService.storable(violation) {
+                    details.append(ErrorDetail(line: line, field: violation.field, rule: violation.rule, message: violation.message))
+                }
+                piece.inputs.append(input)
+                piece.ids.append(EntryService.randomUUID())
             }
+            if details.isEmpty {
+                piece.rows = rows(piece.inputs, ids: piece.ids)
+            }
+            return piece
         }
-        try connection.copyIn("COPY audit_chain_heads (chain, seq, hash) FROM STDIN") { writer in
-            for head in heads { try writer.row([head.chain, "1", head.hash]) }
-        }
-        return zip(inputs, ids).enumerated().map { index, pair in
-            Saved(line: pair.0.line ?? index + 1, entry: BudgetEntry(
-                id: pair.1, year: Int(year)!, unitCode: unit, departmentCode: scope.departmentCode, content: pair.0.draft),
-                created: true)
+
+        private func rows(_ inputs: [DraftInput], ids: [UUID]) -> NewEntryRows {
+            var rows = NewEntryRows()
+            let yearText = String(year)
+            let nowText = now.postgresBind.text!
+            let genesis = AuditLog.genesis
+            let (actor, role, channel) = (caller.actor.name, caller.actor.role.rawValue, caller.channel.rawValue)
+            let draftState = EntryState.draft.rawValue
+            var json: [UInt8] = []
+            for (input, id) in zip(inputs, ids) {
+                let d = input.draft
+                let s = d.sources
+                let idText = EntryService.lowercaseText(id)
+                for text in [idText, yearText, unit, d.code, "1", d.name, d.kind.rawValue, d.functionCode] {
+                    rows.entries.field(text)
+                }
+                for amount in [s.general, s.fund, s.stateCapital, s.special, s.other] {
+                    rows.entries.field(amount.description)
+                }
+                rows.entries.field("{" + d.plan.map(\.description).joined(separator: ",") + "}")
+                rows.entries.field(d.purpose)
+                rows.entries.field(d.goals)
+                rows.entries.field(draftState)
+                rows.entries.endRow()
+                for (position, item) in d.items.enumerated() {
+                    rows.items.field(idText)
+                    rows.items.field(String(position))
+                    rows.items.field(item.econ)
+                    rows.items.field(item.amount.description)
+                    rows.items.endRow()
+                }
+                for (position, i) in d.indicators.enumerated() {
+                    rows.indicators.field(idText)
+                    rows.indicators.field(String(position))
+                    for text in [i.l1, i.l2, i.l3, i.desc, i.value, i.basis] { rows.indicators.field(text) }
+                    rows.indicators.endRow()
+                }
+                for (position, p) in d.procurement.enumerated() {
+                    rows.procurement.row([idText, String(position), p.item, p.catalog, p.unit, p.quantity.description,
+                                          p.price.description, p.amount.description])
+                }
+
+                let chain = AuditLog.entryChain(year: year, code: d.code)
+                let changes = EntryService.sortedSummary(of: d)
+                let record = AuditRecord(
+                    chain: chain, seq: 1, at: now.microsecondsSinceEpoch, actor: actor, role: role, channel: channel,
+                    action: "create", entryID: id, revision: 1, toState: draftState)
+                let hash = SHA256.hash(data: record.canonicalBytes(previousHash: genesis, sortedChanges: changes))
+                for text in [chain, "1", nowText, actor, role, channel, "create", idText, "1", draftState] {
+                    rows.events.field(text)
+                }
+                json.removeAll(keepingCapacity: true)
+                EntryService.appendJSONObject(changes, to: &json)
+                json.withUnsafeBufferPointer { rows.events.field(utf8: $0) }
+                rows.events.field(bytea: genesis)
+                rows.events.field(bytea: hash)
+                rows.events.endRow()
+                rows.heads.field(chain)
+                rows.heads.field("1")
+                rows.heads.field(bytea: hash)
+                rows.heads.endRow()
+            }
+            return rows
         }
     }
 
-    static func copyChildren(_ drafts: [EntryDraft], ids: [String], on connection: PostgresConnection) throws {
-        if drafts.contains(where: { !$0.items.isEmpty }) {
-            try connection.copyIn("COPY entry_items (entry_id, position, econ, amount) FROM STDIN") { writer in
-                for (draft, id) in zip(drafts, ids) {
-                    for (position, item) in draft.items.enumerated() {
-                        try writer.row([id, String(position), item.econ, item.amount.description])
-                    }
-                }
-            }
+    /// What `summary(of:)` records, as pairs sorted by the key's UTF-8 bytes (the order the audit
+    /// hash takes them in), built in that order rather than sorted.
+    static func sortedSummary(of draft: EntryDraft) -> [(key: String, value: String)] {
+        let s = draft.sources
+        var pairs: [(key: String, value: String)] = [("amount", draft.amount.description), ("code", draft.code), ("func", draft.functionCode)]
+        pairs.reserveCapacity(13)
+        if s.fund != .zero { pairs.append(("fund", s.fund.description)) }
+        if s.general != .zero { pairs.append(("general", s.general.description)) }
+        if !draft.indicators.isEmpty { pairs.append(("indicators", String(draft.indicators.count))) }
+        if !draft.items.isEmpty { pairs.append(("items", String(draft.items.count))) }
+        pairs.append(("kind", draft.kind.rawValue))
+        pairs.append(("name", draft.name))
+        if s.other != .zero { pairs.append(("other", s.other.description)) }
+        if !draft.procurement.isEmpty { pairs.append(("procurement", String(draft.procurement.count))) }
+        if s.special != .zero { pairs.append(("special", s.special.description)) }
+        if s.stateCapital != .zero { pairs.append(("state_capital", s.stateCapital.description)) }
+        return pairs
+    }
+
+    /// `{"key":"value",…}`: keys and values as JSON strings, written straight into `out`.
+    static func appendJSONObject(_ pairs: [(key: String, value: String)], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (index, pair) in pairs.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendJSONString(pair.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendJSONString(pair.value, to: &out)
         }
-        if drafts.contains(where: { !$0.indicators.isEmpty }) {
-            try connection.copyIn("COPY entry_indicators (entry_id, position, l1, l2, l3, descr, value, basis) FROM STDIN") { writer in
-                for (draft, id) in zip(drafts, ids) {
-                    for (position, i) in draft.indicators.enumerated() {
-                        try writer.row([id, String(position), i.l1, i.l2, i.l3, i.desc, i.value, i.basis])
-                    }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\r`, `\t` or `\u00XX`.
+    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        out.append(quote)
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == quote || byte == backslash else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                out.append(backslash)
+                switch byte {
+                case quote, backslash: out.append(byte)
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
                 }
+                runStart = index + 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        if drafts.contains(where: { !$0.procurement.isEmpty }) {
-            try connection.copyIn("""
-                COPY entry_procurement (entry_id, position, item, catalog, unit, quantity, price, amount) FROM STDIN
-                """) { writer in
-                for (draft, id) in zip(drafts, ids) {
-                    for (position, p) in draft.procurement.enumerated() {
-                        try writer.row([id, String(position), p.item, p.catalog, p.unit, p.quantity.description,
-                                        p.price.description, p.amount.description])
+        out.append(quote)
+    }
+
+    /// A random (version 4) UUID from the system's generator. `UUID()` opens /dev/urandom each
+    /// time on Linux, which showed in bulk imports (one per entry).
+    static func randomUUID() -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            raw[6] = (raw[6] & 0x0F) | 0x40  // version 4
+            raw[8] = (raw[8] & 0x3F) | 0x80  // RFC 4122 variant
+            return UUID(uuid: raw.load(as: uuid_t.self))
+        }
+    }
+
+    /// The UUID as PostgreSQL prints it (lowercase), without `uuidString.lowercased()`'s two copies.
+    static func lowercaseText(_ id: UUID) -> String {
+        withUnsafeBytes(of: id.uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                let hex: StaticString = "0123456789abcdef"
+                return hex.withUTF8Buffer { digits in
+                    var at = 0
+                    for (index, byte) in raw.enumerated() {
+                        if index == 4 || index == 6 || index == 8 || index == 10 {
+                            out[at] = UInt8(ascii: "-")
+                            at += 1
+                        }
+                        out[at] = digits[Int(byte >> 4)]
+                        out[at + 1] = digits[Int(byte & 0x0F)]
+                        at += 2
                     }
+                    return at
                 }
             }
         }

@@ -46,83 +46,126 @@ public struct EntryService: Sendable {
     /// Codes are unique per year across all units. A code whose current revision is not a draft
     /// is refused (revise it first).
     public func saveDrafts(_ inputs: [DraftInput], unit: String, year: Int, by caller: Caller) async throws -> [Saved] {
+        try await saveDrafts(from: .drafts(inputs), unit: unit, year: year, by: caller)
+    }
+
+    /// ``saveDrafts(_:unit:year:by:)`` for drafts that arrive while the batch is still being
+    /// decoded. Another thread checks each piece and formats it for COPY while this transaction's
+    /// connection stores the previous piece. Every error of the batch is still reported, and
+    /// nothing is stored unless there is none.
+    public func saveDrafts(from source: DraftSource, unit: String, year: Int, by caller: Caller) async throws -> [Saved] {
         try await pool.transaction { connection in
             let scope = try Self.unitScope(unit, for: caller.actor, on: connection)
             guard caller.actor.role == .officer else {
                 throw WorkflowError.forbidden("only a unit's officer creates or edits entries")
             }
-            var details: [ErrorDetail] = []
-            var seenCodes: [String: Int?] = [:]
-            for (index, input) in inputs.enumerated() {
-                let line = input.line ?? index + 1
-                if let previous = seenCodes[input.draft.code] {
-                    details.append(ErrorDetail(line: line, field: "code", rule: .v6,
-                        message: "code \(input.draft.code) appears twice in this batch (first at \(previous.map(String.init) ?? "?"))"))
-                }
-                seenCodes[input.draft.code] = line
-                for violation in Validator.validate(input.draft, context: ValidationContext()) where !Self.storable(violation) {
-                    details.append(ErrorDetail(line: line, field: violation.field, rule: violation.rule, message: violation.message))
-                }
-            }
-            if !details.isEmpty { throw WorkflowError.invalidInput("the batch has \(details.count) error(s); nothing was stored", details: details) }
-
-            // All codes new in the year (the usual import): COPY everything at once.
-            let codes = PostgresArray(inputs.map(\.draft.code))
-            let taken = try connection.query("SELECT 1 AS x FROM entries WHERE year = \(year) AND code = ANY(\(codes)::text[]) LIMIT 1")
-            if taken.count == 0 {
-                do {
-                    return try Self.insertNew(inputs, unit: unit, year: year, scope: scope, by: caller, on: connection)
-                } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-                    throw WorkflowError.conflict("another batch created some of these codes at the same moment; retry")
-                }
-            }
+            let now: Timestamp = try connection.query("SELECT clock_timestamp() AS now").first!.decode("now")
+            let handOff = Self.prepare(source, with: BatchPreparer(unit: unit, year: year, caller: caller, now: now))
+            defer { handOff.abandonAndWait() }
 
             var saved: [Saved] = []
-            for (index, input) in inputs.enumerated() {
-                let line = input.line ?? index + 1
-                let draft = input.draft
-                let existing = try connection.query("""
-                    SELECT id, unit_code, state, revision FROM entries WHERE year = \(year) AND code = \(draft.code)
-                    ORDER BY revision DESC LIMIT 1 FOR UPDATE
-                    """).first
-                guard let existing else {
-                    let id = UUID()
-                    try EntryRows.insert(draft, id: id, year: year, unit: unit, revision: 1, supersedes: nil, on: connection)
-                    try AuditLog.append(.init(
-                        chain: AuditLog.entryChain(year: year, code: draft.code), action: "create", entryID: id,
-                        revision: 1, toState: EntryState.draft.rawValue, changes: Self.summary(of: draft)),
-                        by: caller, on: connection)
-                    saved.append(Saved(line: line, entry: BudgetEntry(
-                        id: id, year: year, unitCode: unit, departmentCode: scope.departmentCode, content: draft), created: true))
-                    continue
+            var details: [ErrorDetail] = []
+            while true {
+                let pieces: [PreparedPiece]
+                switch handOff.takeAll() {
+                case .pieces(let next):
+                    pieces = next
+                case .end(let outcome):
+                    // A decoding error of the batch wins; then validation errors; then conflicts.
+                    let invalid = try outcome.get()
+                    if !invalid.isEmpty {
+                        throw WorkflowError.invalidInput("the batch has \(invalid.count) error(s); nothing was stored", details: invalid)
+                    }
+                    if !details.isEmpty {
+                        throw WorkflowError.invalidInput("the batch has \(details.count) error(s); nothing was stored", details: details)
+                    }
+                    return saved
                 }
-                let owner: String = try existing.decode("unit_code")
-                let state: String = try existing.decode("state")
-                guard owner == unit else {
-                    details.append(ErrorDetail(line: line, field: "code", rule: .v6,
-                        message: "code \(draft.code) is already used in \(year) by another unit's entry"))
-                    continue
+                guard pieces.allSatisfy({ $0.rows != nil }) else { continue }  // the batch has a validation error
+                let inputs = pieces.flatMap(\.inputs)
+
+                // Codes all new in the year (the usual import): COPY the pieces at once. One index
+                // probe per code (LATERAL … LIMIT keeps it so): a plain `code = ANY(…) LIMIT 1` is
+                // planned as a sequential scan while a fresh table has no statistics, and a scan
+                // per round made an import quadratic.
+                let codes = PostgresArray(inputs.map(\.draft.code))
+                let taken = try connection.query("""
+                    SELECT 1 AS x FROM unnest(\(codes)::text[]) AS c(code),
+                        LATERAL (SELECT 1 FROM entries e WHERE e.year = \(year) AND e.code = c.code LIMIT 1) AS found
+                    LIMIT 1
+                    """)
+                if taken.count == 0 {
+                    do {
+                        try Self.copy(pieces.map { $0.rows! }, on: connection)
+                    } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                        throw WorkflowError.conflict("another batch created some of these codes at the same moment; retry")
+                    }
+                    for piece in pieces {
+                        for (input, id) in zip(piece.inputs, piece.ids) {
+                            saved.append(Saved(line: input.line, entry: BudgetEntry(
+                                id: id, year: year, unitCode: unit, departmentCode: scope.departmentCode, content: input.draft),
+                                created: true))
+                        }
+                    }
+                } else {
+                    let result = try Self.saveOneByOne(inputs, unit: unit, year: year, scope: scope, by: caller, on: connection)
+                    saved += result.saved
+                    details += result.details
                 }
-                guard state == EntryState.draft.rawValue else {
-                    details.append(ErrorDetail(line: line, field: "code",
-                        message: "entry \(draft.code) is \(state); only a draft can be replaced (revise it to change it)"))
-                    continue
-                }
-                let id: UUID = try existing.decode("id")
-                guard let before = try EntryRows.load(id, lock: true, on: connection) else { continue }
-                let version = try EntryRows.replace(id, with: draft, on: connection)
-                try AuditLog.append(.init(
-                    chain: AuditLog.entryChain(year: year, code: draft.code), action: "edit", entryID: id,
-                    revision: before.revision, fromState: state, toState: state,
-                    changes: Self.changes(from: before.content, to: draft)), by: caller, on: connection)
-                var after = before
-                after.content = draft
-                after.version = version
-                saved.append(Saved(line: line, entry: after, created: false))
             }
-            if !details.isEmpty { throw WorkflowError.invalidInput("the batch has \(details.count) error(s); nothing was stored", details: details) }
-            return saved
         }
+    }
+
+    /// Creates or replaces drafts one at a time (codes already used in the year): new codes are
+    /// inserted, drafts of the unit replaced, anything else reported in `details`.
+    static func saveOneByOne(
+        _ inputs: [DraftInput], unit: String, year: Int, scope: EntryScope, by caller: Caller, on connection: PostgresConnection
+    ) throws -> (saved: [Saved], details: [ErrorDetail]) {
+        var saved: [Saved] = []
+        var details: [ErrorDetail] = []
+        for input in inputs {
+            let line = input.line
+            let draft = input.draft
+            let existing = try connection.query("""
+                SELECT id, unit_code, state, revision FROM entries WHERE year = \(year) AND code = \(draft.code)
+                ORDER BY revision DESC LIMIT 1 FOR UPDATE
+                """).first
+            guard let existing else {
+                let id = UUID()
+                try EntryRows.insert(draft, id: id, year: year, unit: unit, revision: 1, supersedes: nil, on: connection)
+                try AuditLog.append(.init(
+                    chain: AuditLog.entryChain(year: year, code: draft.code), action: "create", entryID: id,
+                    revision: 1, toState: EntryState.draft.rawValue, changes: Self.summary(of: draft)),
+                    by: caller, on: connection)
+                saved.append(Saved(line: line, entry: BudgetEntry(
+                    id: id, year: year, unitCode: unit, departmentCode: scope.departmentCode, content: draft), created: true))
+                continue
+            }
+            let owner: String = try existing.decode("unit_code")
+            let state: String = try existing.decode("state")
+            guard owner == unit else {
+                details.append(ErrorDetail(line: line, field: "code", rule: .v6,
+                    message: "code \(draft.code) is already used in \(year) by another unit's entry"))
+                continue
+            }
+            guard state == EntryState.draft.rawValue else {
+                details.append(ErrorDetail(line: line, field: "code",
+                    message: "entry \(draft.code) is \(state); only a draft can be replaced (revise it to change it)"))
+                continue
+            }
+            let id: UUID = try existing.decode("id")
+            guard let before = try EntryRows.load(id, lock: true, on: connection) else { continue }
+            let version = try EntryRows.replace(id, with: draft, on: connection)
+            try AuditLog.append(.init(
+                chain: AuditLog.entryChain(year: year, code: draft.code), action: "edit", entryID: id,
+                revision: before.revision, fromState: state, toState: state,
+                changes: Self.changes(from: before.content, to: draft)), by: caller, on: connection)
+            var after = before
+            after.content = draft
+            after.version = version
+            saved.append(Saved(line: line, entry: after, created: false))
+        }
+        return (saved, details)
     }
 
     /// Replaces one draft by id; `expectedVersion` must match (If-Match), or `staleVersion`.
@@ -207,15 +250,7 @@ public struct EntryService: Sendable {
     }
 
     static func summary(of draft: EntryDraft) -> [String: String] {
-        var changes: [String: String] = [
-            "code": draft.code, "name": draft.name, "kind": draft.kind.rawValue, "func": draft.functionCode,
-            "amount": draft.amount.description,
-        ]
-        for (field, amount) in draft.sources.named where amount != .zero { changes[field] = amount.description }
-        if !draft.items.isEmpty { changes["items"] = String(draft.items.count) }
-        if !draft.indicators.isEmpty { changes["indicators"] = String(draft.indicators.count) }
-        if !draft.procurement.isEmpty { changes["procurement"] = String(draft.procurement.count) }
-        return changes
+        Dictionary(uniqueKeysWithValues: sortedSummary(of: draft).map { ($0.key, $0.value) })
     }
 
     /// Field-level differences, each field's new value as text.

@@ -14,6 +14,7 @@ func buildApplication(
     let router = buildRouter(pool: pool, limits: configuration.limits, metrics: metrics)
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "budget-server"),
         logger: logger)
     app.addServices(pool)

@@ -33,8 +33,15 @@ struct EntriesController: Sendable {
         let reply = try WireFormat.ofResponse(request, default: format)
         let body = try await limits.body(of: request)
         return try await idempotent(request, context: context, caller: caller, body: body) {
-            let inputs = try decodeDrafts(body, format: format, unit: unit, year: year)
-            let saved = try await entries.saveDrafts(inputs, unit: unit, year: year, by: caller)
+            let saved: [EntryService.Saved]
+            switch format {
+            case .blp:
+                // Decoded while it is stored: see `blpDrafts`.
+                saved = try await entries.saveDrafts(from: blpDrafts(body, unit: unit, year: year), unit: unit, year: year, by: caller)
+            case .json:
+                let inputs = try decodeDrafts(body, format: format, unit: unit, year: year)
+                saved = try await entries.saveDrafts(inputs, unit: unit, year: year, by: caller)
+            }
             let status: HTTPResponse.Status = saved.contains(where: \.created) ? .created : .ok
             switch reply {
             case .json:
@@ -51,18 +58,8 @@ struct EntriesController: Sendable {
     func decodeDrafts(_ body: [UInt8], format: WireFormat, unit: String?, year: Int?) throws -> [EntryService.DraftInput] {
         switch format {
         case .blp:
-            let parsed = BLPParser.parse(body, schema: .entries, limits: limits.blp)
-            if let limit = parsed.errors.first(where: { $0.code == .lineTooLong || $0.code == .tooManyRecords }) {
-                throw APIError(status: .contentTooLarge, code: "too_large", message: limit.reason,
-                               details: [ErrorDetail(line: limit.line, field: limit.field, message: limit.reason)])
-            }
-            let decoded = BLPEntryMapping.decodeEntries(parsed, unit: unit, year: year)
-            guard decoded.isValid else {
-                throw WorkflowError.invalidInput(
-                    "the batch has \(decoded.errors.count) bad line(s); nothing was stored",
-                    details: decoded.errors.map { ErrorDetail(line: $0.line, field: $0.field, message: $0.reason) })
-            }
-            guard !decoded.entries.isEmpty else { throw WorkflowError.invalidInput("the batch has no entry records") }
+            let decoded = BLPEntryMapping.decodeEntries(BLPParser.parse(body, schema: .entries, limits: limits.blp), unit: unit, year: year)
+            try Self.check(decoded, entries: decoded.entries.count)
             return decoded.entries.map { .init(draft: $0.draft, line: $0.line) }
         case .json:
             let batch: EntryJSON.Batch
@@ -91,6 +88,48 @@ struct EntriesController: Sendable {
             guard !inputs.isEmpty else { throw WorkflowError.invalidInput("the batch has no entries") }
             return inputs
         }
+    }
+
+    /// A BLP batch's drafts, decoded a piece of the body at a time while the previous pieces are
+    /// checked and stored; the errors are those `decodeDrafts` reports for the whole body.
+    func blpDrafts(_ body: [UInt8], unit: String, year: Int) -> DraftSource {
+        let limits = limits.blp
+        return DraftSource { send in
+            var decoder = BLPEntryDecoder(unit: unit, year: year, limits: limits)
+            var pending: [EntryService.DraftInput] = []
+            var count = 0
+            var start = 0
+            while start < body.count {
+                let end = min(start + 64 * 1024, body.count)
+                decoder.consume(body[start..<end])
+                start = end
+                guard !decoder.hasErrors else { continue }  // nothing will be stored; read on for every error
+                pending += decoder.takeEntries().map { .init(draft: $0.draft, line: $0.line) }
+                if pending.count >= EntryService.bulkPiece {
+                    count += pending.count
+                    guard send(pending) else { return }
+                    pending = []
+                }
+            }
+            let decoded = decoder.finish()
+            pending += decoded.entries.map { .init(draft: $0.draft, line: $0.line) }
+            try Self.check(decoded, entries: count + pending.count)
+            _ = send(pending)
+        }
+    }
+
+    /// 413 when a BLP batch broke a limit, 422 when a line is bad or there is no entry at all.
+    static func check(_ decoded: BLPEntryMapping.Decoded, entries: Int) throws {
+        if let limit = decoded.errors.first(where: { $0.code == .lineTooLong || $0.code == .tooManyRecords }) {
+            throw APIError(status: .contentTooLarge, code: "too_large", message: limit.reason,
+                           details: [ErrorDetail(line: limit.line, field: limit.field, message: limit.reason)])
+        }
+        guard decoded.isValid else {
+            throw WorkflowError.invalidInput(
+                "the batch has \(decoded.errors.count) bad line(s); nothing was stored",
+                details: decoded.errors.map { ErrorDetail(line: $0.line, field: $0.field, message: $0.reason) })
+        }
+        guard entries > 0 else { throw WorkflowError.invalidInput("the batch has no entry records") }
     }
 
     // MARK: - One entry

@@ -25,6 +25,11 @@ public struct BLPParseResult: Sendable, Equatable {
     /// `indicator` and `procurement` records). Children whose parent line was bad are left out,
     /// so they are never attached to the wrong parent.
     public var groups: [BLPRecordGroup] {
+        Self.groups(of: records)
+    }
+
+    /// `records` (in document order) as top-level records with their children, as ``groups``.
+    static func groups(of records: [BLPRecord]) -> [BLPRecordGroup] {
         var groups: [BLPRecordGroup] = []
         for record in records {
             guard let parentLine = record.parentLine else {

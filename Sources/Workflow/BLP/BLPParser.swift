@@ -35,6 +35,8 @@ public struct BLPParser: Sendable, Equatable {
 
     var records: [BLPRecord] = []
     var errors: [BLPError] = []
+    /// Records accepted so far, including those already taken by `takeCompleteRecords()`.
+    private var acceptedRecords = 0
     var context: Context = .none
     /// True once a limit stopped the parse; later input is ignored.
     var stopped = false
@@ -232,7 +234,7 @@ public struct BLPParser: Sendable, Equatable {
     /// Records a good record unless `maxRecords` have been accepted, in which case parsing stops.
     mutating func addRecord(_ record: BLPRecord) {
         guard !stopped else { return }
-        guard records.count < limits.maxRecords else {
+        guard acceptedRecords < limits.maxRecords else {
             addError(BLPError(
                 line: record.line,
                 code: .tooManyRecords,
@@ -242,5 +244,16 @@ public struct BLPParser: Sendable, Equatable {
             return
         }
         records.append(record)
+        acceptedRecords += 1
+    }
+
+    /// Removes and returns the records read so far that come before the last top-level record.
+    /// A child only ever belongs to the nearest top-level record above it, so the groups of these
+    /// records are complete: a caller may decode them while the rest of the document is read.
+    mutating func takeCompleteRecords() -> [BLPRecord] {
+        guard let last = records.lastIndex(where: { $0.parentLine == nil }), last > 0 else { return [] }
+        let complete = Array(records[..<last])
+        records.removeSubrange(..<last)
+        return complete
     }
 }

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Expect: 100-continue")
+struct ExpectContinueTests {
+    @Test("a client that waits for 100 Continue gets it before sending its body, then the answer")
+    func continues() async throws {
+        let world = try await APIWorld.make()
+        let token = try #require(world.tokens["officer-201002"])
+        try await world.app().test(.live) { client in
+            let port = try #require(client.port)
+            let body = "entry code=X-1 name=x kind=operation func=2013101 general=1.00\n"
+            let head = "POST /v1/units/201002/years/2020/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer \(token)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Expect: 100-continue\r\n\r\n"
+            let (interim, final) = try await Self.exchange(port: port, head: head, body: body)
+            #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(interim)")
+            #expect(final.contains("HTTP/1.1 201 Created"), "\(final)")
+        }
+        #expect(try await world.storedCount() == 1)
+    }
+
+    /// Sends `head`, reads what arrives before the body is sent (waiting at most 5 s), sends
+    /// `body`, and reads the final response. Blocking sockets, on a thread of their own.
+    static func exchange(port: Int, head: String, body: String) async throws -> (String, String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try exchangeBlocking(port: port, head: head, body: body) })
+            }.start()
+        }
+    }
+
+    struct SocketError: Error { let step: String }
+
+    static func exchangeBlocking(port: Int, head: String, body: String) throws -> (String, String) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SocketError(step: "socket") }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw SocketError(step: "connect") }
+        func send(_ text: String) throws {
+            let bytes = Array(text.utf8)
+            guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw SocketError(step: "send") }
+        }
+        func receive(until done: (String) -> Bool) -> String {
+            var text = ""
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !done(text) {
+                let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count <= 0 { break }
+                text += String(decoding: buffer[..<count], as: UTF8.self)
+            }
+            return text
+        }
+        try send(head)
+        let interim = receive { $0.contains("\r\n\r\n") }
+        try send(body)
+        let final = receive { $0.contains("\r\n\r\n") && $0.contains("state=draft") }
+        return (interim, final)
+    }
+}
