@@ -55,7 +55,7 @@ extension EntryService {
             }
         }
         try copy("""
-            COPY entries (id, year, unit_code, code, revision, name, kind, func_code, general, fund, state_capital,
+            COPY entries (id, year, unit_code, department_code, code, revision, name, kind, func_code, general, fund, state_capital,
                           special, other, plan, purpose, goals, state) FROM STDIN
             """, \.entries)
         try copy("COPY entry_items (entry_id, position, econ, amount) FROM STDIN", \.items)
@@ -74,6 +74,8 @@ extension EntryService {
     /// hashes as the one-by-one path). Pure CPU work, done beside the connection's thread.
     struct BatchPreparer: Sendable {
         let unit: String
+        /// The unit's department, written with each row so the insert trigger need not look it up.
+        let department: String
         let year: Int
         let caller: Caller
         /// The events' time: the database's clock when the transaction began.
@@ -83,8 +85,9 @@ extension EntryService {
         private var seenCodes: [String: Int] = [:]
         private var count = 0
 
-        init(unit: String, year: Int, caller: Caller, now: Timestamp) {
+        init(unit: String, department: String, year: Int, caller: Caller, now: Timestamp) {
             self.unit = unit
+            self.department = department
             self.year = year
             self.caller = caller
             self.now = now
@@ -128,7 +131,7 @@ extension EntryService {
                 let d = input.draft
                 let s = d.sources
                 let idText = EntryService.lowercaseText(id)
-                for text in [idText, yearText, unit, d.code, "1", d.name, d.kind.rawValue, d.functionCode] {
+                for text in [idText, yearText, unit, department, d.code, "1", d.name, d.kind.rawValue, d.functionCode] {
                     rows.entries.field(text)
                 }
                 for amount in [s.general, s.fund, s.stateCapital, s.special, s.other] {

@@ -60,7 +60,7 @@ public struct EntryService: Sendable {
                 throw WorkflowError.forbidden("only a unit's officer creates or edits entries")
             }
             let now: Timestamp = try connection.query("SELECT clock_timestamp() AS now").first!.decode("now")
-            let handOff = Self.prepare(source, with: BatchPreparer(unit: unit, year: year, caller: caller, now: now))
+            let handOff = Self.prepare(source, with: BatchPreparer(unit: unit, department: scope.departmentCode, year: year, caller: caller, now: now))
             defer { handOff.abandonAndWait() }
 
             var saved: [Saved] = []
