@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bulk import (BENCHMARKS item 2): N entries (default 100,000), each with 2 items and 3 indicators,
 # POSTed as BLP in batches of 10,000 to one unit-year, against `psql \copy` of the same rows into
-# copies of the same tables in the same database. Prints both times, the ratio and the server's
+# copies of the same tables (same columns, indexes, constraints and foreign keys) in the same
+# database; the server also writes a `create` audit event and chain head per entry. Prints both times, the ratio and the server's
 # peak RSS. Usage: bash bench/import.sh [N]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -34,24 +35,30 @@ for i in range(n):
     blp.write('indicator l1=效果指标 l2=社会效益指标 l3=效果 desc="效果" value="≥95百分比" basis=依据部门职责\n')
     blp.write('indicator l1=满意度指标 l2=服务对象满意度指标 l3=满意度 desc="满意度" value="≥90百分比" basis=依据部门职责\n')
     eid = str(uuid.uuid4())
-    ent.write(f"{eid}\t2020\tB01\t{code}\t1\t导入项目{i}\tproject\t2013102\t{amount}\t{{25,50,75,100}}\t\t完成任务\tdraft\n")
+    ent.write(f"{eid}\t2020\tB01\tB\t{code}\t1\t导入项目{i}\tproject\t2013102\t{amount}\t{{25,50,75,100}}\t\t完成任务\tdraft\n")
     items.write(f"{eid}\t0\t30201\t{half}\n{eid}\t1\t30211\t{half}\n")
     for p, (l1, l2, l3, d, v) in enumerate([("产出指标", "数量指标", "完成数", "完成数量", "≥3篇"), ("效果指标", "社会效益指标", "效果", "效果", "≥95百分比"), ("满意度指标", "服务对象满意度指标", "满意度", "满意度", "≥90百分比")]):
         ind.write(f"{eid}\t{p}\t{l1}\t{l2}\t{l3}\t{d}\t{v}\t依据部门职责\n")
 PY
 
-log "baseline: psql \\copy of the same rows into copies of the tables (schema imp)"
+log "baseline: psql \\copy of the same rows into copies of the tables with their indexes, constraints and foreign keys (schema imp)"
 "${PSQL[@]}" <<'SQL'
 CREATE SCHEMA imp;
 CREATE TABLE imp.entries (LIKE public.entries INCLUDING ALL);
 CREATE TABLE imp.entry_items (LIKE public.entry_items INCLUDING ALL);
 CREATE TABLE imp.entry_indicators (LIKE public.entry_indicators INCLUDING ALL);
+-- LIKE copies columns, defaults, CHECKs and indexes but not foreign keys: add the real tables'
+-- (sql/migrations 0002, 0008), so PostgreSQL checks each row as it does for the server's COPY.
+ALTER TABLE imp.entries ADD FOREIGN KEY (unit_code, department_code) REFERENCES organizations (code, parent_code) MATCH FULL;
+ALTER TABLE imp.entries ADD FOREIGN KEY (supersedes) REFERENCES imp.entries (id);
+ALTER TABLE imp.entry_items ADD FOREIGN KEY (entry_id) REFERENCES imp.entries (id) ON DELETE CASCADE;
+ALTER TABLE imp.entry_indicators ADD FOREIGN KEY (entry_id) REFERENCES imp.entries (id) ON DELETE CASCADE;
 SQL
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 start=$(date +%s.%N)
 "${PSQL[@]}" <<SQL
 BEGIN;
-\copy imp.entries (id, year, unit_code, code, revision, name, kind, func_code, general, plan, purpose, goals, state) FROM '$BENCH_WORK/entries.tsv'
+\copy imp.entries (id, year, unit_code, department_code, code, revision, name, kind, func_code, general, plan, purpose, goals, state) FROM '$BENCH_WORK/entries.tsv'
 \copy imp.entry_items (entry_id, position, econ, amount) FROM '$BENCH_WORK/items.tsv'
 \copy imp.entry_indicators (entry_id, position, l1, l2, l3, descr, value, basis) FROM '$BENCH_WORK/indicators.tsv'
 COMMIT;
