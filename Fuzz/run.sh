@@ -3,7 +3,7 @@
 #
 #   Fuzz/run.sh [SECONDS]        default 60
 #
-# Builds Fuzz/BLPFuzz/main.swift with Sources/Workflow/BLP/*.swift into $BLP_FUZZ_DIR
+# Builds Fuzz/BLPFuzz/main.swift with the Workflow module's sources (pure, Foundation only) into $BLP_FUZZ_DIR
 # (default: a folder under the system temp dir, so nothing lands in the checkout), seeds the corpus
 # from SPEC §5 examples the first time, and runs. A crash leaves crash-* in that folder and exits
 # non-zero; rerun one input with: "$BLP_FUZZ_DIR/blp-fuzz" CRASH_FILE
@@ -22,7 +22,7 @@ mkdir -p "$work/corpus"
     -enable-upcoming-feature ExistentialAny \
     -enable-upcoming-feature MemberImportVisibility \
     -module-name BLPFuzz \
-    "$here/BLPFuzz/main.swift" "$root"/Sources/Workflow/BLP/*.swift \
+    "$here/BLPFuzz/main.swift" $(find "$root/Sources/Workflow" -name '*.swift' | sort) \
     -o "$work/blp-fuzz"
 
 if [ -z "$(ls -A "$work/corpus")" ]; then

@@ -1,5 +1,5 @@
 // libFuzzer entry point for the BLP/1 codec. Not a package target: ../run.sh compiles this file
-// together with Sources/Workflow/BLP/*.swift into one module, so internal API is visible here.
+// together with Sources/Workflow's sources into one module, so internal API is visible here.
 //
 // Beyond "does not crash", every input is held to the invariants the unit tests check, and any
 // violation traps so libFuzzer keeps the input.
@@ -30,6 +30,20 @@ public func blpFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         parser.consume(bytes[first..<second])
         parser.consume(bytes[second...])
         invariant(parser.finish() == whole, "chunked parse differs")
+
+        // The streaming entry decoder (bulk import) fed the same three chunks, taking entries as
+        // they complete, must give exactly what decoding the whole document gives.
+        var decoder = BLPEntryDecoder(unit: "201002", year: 2020, limits: limits)
+        var streamed: [BLPEntryMapping.DecodedEntry] = []
+        decoder.consume(bytes[..<first])
+        streamed += decoder.takeEntries()
+        decoder.consume(bytes[first..<second])
+        streamed += decoder.takeEntries()
+        decoder.consume(bytes[second...])
+        var rest = decoder.finish()
+        rest.entries = streamed + rest.entries
+        invariant(rest == BLPEntryMapping.decodeEntries(bytes, unit: "201002", year: 2020, limits: limits),
+                  "streamed entry decoding differs")
 
         // Whatever the parser accepted, the writer must write, and it must parse back the same.
         for record in whole.records {
