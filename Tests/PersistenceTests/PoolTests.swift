@@ -55,9 +55,11 @@ struct PoolTests {
     func exhaustion() async throws {
         let db = TestDatabaseFactory.pool(
             try TestPostgres.conninfo(database: "postgres"), size: 1, acquireTimeout: .milliseconds(100), maxWaiters: 1)
-        // The holder keeps its connection until this test cancels it, so "answered while the
-        // holder still held the pool" proves nobody queued behind it, with no clock involved.
-        async let long: Void = db.withConnection { c in _ = try c.query("SELECT pg_sleep(300) /* pool-holder */") }
+        // The holder waits on a gate this test opens, so "refused while the holder still held the
+        // pool" proves nobody queued behind it, with no clock involved.
+        let gate = try LockGate(conninfo: try TestPostgres.conninfo(database: "postgres"))
+        async let long: Void = db.withConnection { c in _ = try c.query(gate.waitStatement) }
+        defer { try? gate.open() }  // before the holder is awaited, even if the test throws
         while db.usage.inUse == 0 { try await Task.sleep(for: .milliseconds(5)) }
         var exhausted = 0
         await withTaskGroup(of: Bool.self) { group in
@@ -77,14 +79,8 @@ struct PoolTests {
         }
         #expect(exhausted == 5)
         #expect(db.usage.inUse == 1)  // the holder was still holding: all five were refused, not queued
-        let canceller = TestDatabaseFactory.pool(try TestPostgres.conninfo(database: "postgres"), size: 1)
-        try await canceller.withConnection { c in
-            _ = try c.query("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pool-holder%' AND pid <> pg_backend_pid()")
-        }
-        await canceller.shutdown()
-        var holderCancelled = false
-        do { try await long } catch is PostgresError { holderCancelled = true }
-        #expect(holderCancelled)
+        try gate.open()
+        try await long  // the holder finishes normally once the gate opens
         // Recovers when the load drops.
         #expect(await db.ping())
         await db.shutdown()

