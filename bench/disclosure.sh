@@ -51,21 +51,21 @@ cat >"$BENCH_WORK/aggregates.sql" <<'SQL'
 -- The disclosure's figures as plain SQL: income by source, expenditure by kind, operating costs
 -- by economic category, 三公 over all items, projects with their indicators, procurement.
 SELECT sum(general), sum(fund), sum(state_capital), sum(special), sum(other), sum(amount) FROM entries e
-  JOIN organizations o ON o.code = e.unit_code WHERE o.parent_code = 'B' AND e.year = 2021 AND e.state = 'published';
-SELECT e.kind, sum(e.amount) FROM entries e JOIN organizations o ON o.code = e.unit_code
-  WHERE o.parent_code = 'B' AND e.year = 2021 AND e.state = 'published' GROUP BY e.kind;
-SELECT i.econ, sum(i.amount) FROM entry_items i JOIN entries e ON e.id = i.entry_id JOIN organizations o ON o.code = e.unit_code
-  WHERE o.parent_code = 'B' AND e.year = 2021 AND e.state = 'published' AND e.kind = 'operation' GROUP BY i.econ;
+  WHERE e.department_code = 'B' AND e.year = 2021 AND e.state = 'published';
+SELECT e.kind, sum(e.amount) FROM entries e
+  WHERE e.department_code = 'B' AND e.year = 2021 AND e.state = 'published' GROUP BY e.kind;
+SELECT i.econ, sum(i.amount) FROM entry_items i JOIN entries e ON e.id = i.entry_id
+  WHERE e.department_code = 'B' AND e.year = 2021 AND e.state = 'published' AND e.kind = 'operation' GROUP BY i.econ;
 SELECT sum(i.amount) FILTER (WHERE econ = '30212'), sum(i.amount) FILTER (WHERE econ = '31013'),
        sum(i.amount) FILTER (WHERE econ = '30231'), sum(i.amount) FILTER (WHERE econ = '30217')
-  FROM entry_items i JOIN entries e ON e.id = i.entry_id JOIN organizations o ON o.code = e.unit_code
-  WHERE o.parent_code = 'B' AND e.year = 2021 AND e.state = 'published';
+  FROM entry_items i JOIN entries e ON e.id = i.entry_id
+  WHERE e.department_code = 'B' AND e.year = 2021 AND e.state = 'published';
 SELECT e.code, e.name, e.amount, e.general + e.fund + e.state_capital, e.plan, e.purpose, e.goals,
        (SELECT json_agg(x ORDER BY position) FROM entry_indicators x WHERE x.entry_id = e.id)
-  FROM entries e JOIN organizations o ON o.code = e.unit_code
-  WHERE o.parent_code = 'B' AND e.year = 2021 AND e.state = 'published' AND e.kind = 'project' ORDER BY e.created_seq;
-SELECT p.*, e.code FROM entry_procurement p JOIN entries e ON e.id = p.entry_id JOIN organizations o ON o.code = e.unit_code
-  WHERE o.parent_code = 'B' AND e.year = 2021 AND e.state = 'published' ORDER BY e.code, p.position;
+  FROM entries e
+  WHERE e.department_code = 'B' AND e.year = 2021 AND e.state = 'published' AND e.kind = 'project' ORDER BY e.created_seq;
+SELECT p.*, e.code FROM entry_procurement p JOIN entries e ON e.id = p.entry_id
+  WHERE e.department_code = 'B' AND e.year = 2021 AND e.state = 'published' ORDER BY e.code, p.position;
 SQL
 {
     cat "$BENCH_WORK/aggregates.sql"
@@ -77,16 +77,16 @@ SQL
 SELECT code, name, kind, parent_code, nature, level, funding FROM organizations WHERE code = 'B' OR parent_code = 'B' ORDER BY kind, code;
 SELECT metric, amount FROM disclosure_baselines WHERE department_code = 'B' AND year = 2021;
 SELECT section, text FROM disclosure_narratives WHERE department_code = 'B' AND year = 2021;
-SELECT e.kind, sum(e.amount) FROM entries e JOIN organizations o ON o.code = e.unit_code
-  WHERE o.parent_code = 'B' AND e.year = 2020 AND e.state = 'published' GROUP BY e.kind;
-SELECT i.econ, sum(i.amount) FROM entry_items i JOIN entries e ON e.id = i.entry_id JOIN organizations o ON o.code = e.unit_code
-  WHERE o.parent_code = 'B' AND e.year = 2020 AND e.state = 'published' GROUP BY i.econ;
+SELECT e.kind, sum(e.amount) FROM entries e
+  WHERE e.department_code = 'B' AND e.year = 2020 AND e.state = 'published' GROUP BY e.kind;
+SELECT i.econ, sum(i.amount) FROM entry_items i JOIN entries e ON e.id = i.entry_id
+  WHERE e.department_code = 'B' AND e.year = 2020 AND e.state = 'published' GROUP BY i.econ;
 SELECT e.unit_code, o.name, e.code, e.name, e.kind, e.func_code, i.econ, i.amount
   FROM entries e JOIN organizations o ON o.code = e.unit_code JOIN entry_items i ON i.entry_id = e.id
-  WHERE o.parent_code = 'B' AND e.year = 2021 AND e.state = 'published' ORDER BY e.unit_code, e.created_seq, i.position;
+  WHERE e.department_code = 'B' AND e.year = 2021 AND e.state = 'published' ORDER BY e.unit_code, e.created_seq, i.position;
 SELECT e.unit_code, o.name, e.code, e.name, e.kind, e.func_code, e.amount - coalesce(sum(i.amount), 0)
   FROM entries e JOIN organizations o ON o.code = e.unit_code LEFT JOIN entry_items i ON i.entry_id = e.id
-  WHERE o.parent_code = 'B' AND e.year = 2021 AND e.state = 'published'
+  WHERE e.department_code = 'B' AND e.year = 2021 AND e.state = 'published'
   GROUP BY e.id, o.name HAVING count(i.entry_id) = 0 OR e.amount <> sum(i.amount);
 SQL
 } >"$BENCH_WORK/disclosure.sql"

@@ -4,7 +4,9 @@
 # synchronous_commit on) in a fresh /tmp folder on a free port, its own budget-server processes,
 # and an EXIT trap that stops and removes all of them.
 #
-#   bench_build                  release build of budget-server and budgetctl (BENCH_SKIP_BUILD=1 skips)
+#   bench_build                  release build of budget-server and budgetctl (BENCH_SKIP_BUILD=1 skips);
+#                                BENCH_CONFIG=debug uses the debug binaries instead (fault scripts only:
+#                                CI reuses the test build; benchmark figures always come from release)
 #   bench_pg_start               fresh cluster + database; sets DATABASE_URL, BENCH_PG_* and PSQL
 #   bench_migrate                budgetctl migrate
 #   bench_seed_people UNITS      department B, units B01..B<UNITS>, one officer each, auditor, finance, admin,
@@ -34,13 +36,14 @@ bench_free_port() {
 
 bench_build() {
     cd "$bench_root"
+    local config=${BENCH_CONFIG:-release}
     if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-        log "building release binaries (may wait for another build's lock)"
-        swift build -c release --product budget-server >&2
-        swift build -c release --product budgetctl >&2
+        log "building $config binaries (may wait for another build's lock)"
+        swift build -c "$config" --product budget-server >&2
+        swift build -c "$config" --product budgetctl >&2
     fi
-    BENCH_BIN=$(swift build -c release --show-bin-path)
-    [ -x "$BENCH_BIN/budget-server" ] && [ -x "$BENCH_BIN/budgetctl" ] || die "release binaries missing in $BENCH_BIN"
+    BENCH_BIN=$(swift build -c "$config" --show-bin-path)
+    [ -x "$BENCH_BIN/budget-server" ] && [ -x "$BENCH_BIN/budgetctl" ] || die "$config binaries missing in $BENCH_BIN"
     export BENCH_BIN
 }
 

@@ -6,12 +6,7 @@
 -- for an entry in draft and withdraw for one in department_review, then flipping its state.
 -- A slice holds far more entries than the thread has connections, so an entry's previous request
 -- has completed long before its next one is sent; requests never race on one entry.
-local threads = {}
-
-function setup(thread)
-   thread:set("index", #threads)
-   table.insert(threads, thread)
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "report.lua")
 
 function init(args)
    local nthreads = tonumber(os.getenv("BENCH_WRK_THREADS") or "2")
@@ -29,7 +24,6 @@ function init(args)
    end
    file:close()
    pos = 0
-   ok, conflict, other = 0, 0, 0
    -- wrk calls request() once on thread 0 right after init() to check the script, and never sends
    -- that request: answer it without consuming an entry.
    verifying = (index == 0)
@@ -48,30 +42,4 @@ function request()
    drafts[pos] = not drafts[pos]
    return wrk.format("POST", "/v1/entries/" .. ids[pos] .. "/actions/" .. action,
                      { ["Authorization"] = "Bearer " .. tokens[pos] }, "")
-end
-
-function response(status, headers, body)
-   if status >= 200 and status < 300 then
-      ok = ok + 1
-   elseif status == 409 then
-      conflict = conflict + 1
-   else
-      other = other + 1
-   end
-end
-
-function done(summary, latency, requests)
-   local s2xx, s409, sother = 0, 0, 0
-   for _, thread in ipairs(threads) do
-      s2xx = s2xx + thread:get("ok")
-      s409 = s409 + thread:get("conflict")
-      sother = sother + thread:get("other")
-   end
-   local e = summary.errors
-   io.write(string.format(
-      "RESULT requests=%d duration_s=%.3f rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f mean_ms=%.3f s2xx=%d s409=%d sother=%d connect_errors=%d read_errors=%d write_errors=%d timeouts=%d status_errors=%d\n",
-      summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-      latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-      latency.max / 1000, latency.mean / 1000, s2xx, s409, sother,
-      e.connect, e.read, e.write, e.timeout, e.status))
 end

@@ -268,6 +268,19 @@ struct EntriesAPITests {
             #expect(a.status == .ok)
             #expect(b.status == .ok)
             #expect(a.text == b.text)
+            // A server that stopped after the submit committed but before storing its answer: the
+            // key says "applied" (written in the submit's own transaction), so a retry is told so
+            // instead of submitting again.
+            let forgotten: Int = try await world.fixture.db.pool.withConnection { c in
+                try c.query("""
+                    UPDATE idempotency_keys SET status = NULL, content_type = NULL, response = NULL
+                    WHERE key = 'submit-1' AND applied_at IS NOT NULL
+                    """).affectedRows
+            }
+            #expect(forgotten == 1)
+            let c = try await client.execute(uri: "/v1/entries/\(id)/actions/submit", method: .post, headers: actionHeaders)
+            #expect(c.status == .conflict)
+            #expect(c.text.contains("already_applied"))
         }
         #expect(try await world.storedCount() == 1)
         let history = try await world.fixture.entries.list(.init(), for: world.fixture.auditor).items

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The quick fault scripts with short durations (pool exhaustion, PostgreSQL restart, kill -9), one
 # release build first; under ~3 minutes on a 2-core machine. Exits non-zero if any fails.
-# FAULT_ALL=1 adds two-instances.sh. BENCH_SKIP_BUILD=1 uses the binaries already built.
+# FAULT_ALL=1 adds two-instances.sh. BENCH_SKIP_BUILD=1 uses the binaries already built;
+# BENCH_CONFIG=debug uses the debug build (CI: the one the test suite just made).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 start=$(date +%s)
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-    (cd "$here/../.." && swift build -c release --product budget-server >&2 && swift build -c release --product budgetctl >&2) \
-        || { echo "FAIL: release build" >&2; exit 1; }
+    config=${BENCH_CONFIG:-release}
+    (cd "$here/../.." && swift build -c "$config" --product budget-server >&2 && swift build -c "$config" --product budgetctl >&2) \
+        || { echo "FAIL: $config build" >&2; exit 1; }
 fi
 export BENCH_SKIP_BUILD=1
 scripts=("pool-exhaustion.sh" "pg-restart.sh" "kill9.sh")

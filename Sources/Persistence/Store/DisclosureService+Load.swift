@@ -54,8 +54,8 @@ extension DisclosureService {
                    CASE WHEN e.kind = 'project' THEN array_to_string(e.plan, ',') END,
                    CASE WHEN e.kind = 'project' THEN e.purpose END,
                    CASE WHEN e.kind = 'project' THEN e.goals END
-            FROM \(EntryRows.from)
-            WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            FROM entries e
+            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
             ORDER BY e.unit_code, \(firstCreated), e.code
             """)
         var entries: [BudgetEntry] = []
@@ -89,23 +89,23 @@ extension DisclosureService {
         // putting them in order here.
         try attach(to: &entries, byID: byID, connection.query("""
             SELECT i.entry_id, i.position, i.econ, (i.amount * 100)::int8
-            FROM entry_items i JOIN entries e ON e.id = i.entry_id JOIN organizations o ON o.code = e.unit_code
-            WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            FROM entry_items i JOIN entries e ON e.id = i.entry_id
+            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
             """)) { v throws(PostgresError) in
             EntryItem(econ: try text(v, 2), amount: try fen(v, 3))
         } add: { $0.items.append($1) }
         try attach(to: &entries, byID: byID, connection.query("""
             SELECT x.entry_id, x.position, x.l1, x.l2, x.l3, x.descr, x.value, x.basis
-            FROM entry_indicators x JOIN entries e ON e.id = x.entry_id JOIN organizations o ON o.code = e.unit_code
-            WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published' AND e.kind = 'project'
+            FROM entry_indicators x JOIN entries e ON e.id = x.entry_id
+            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published' AND e.kind = 'project'
             """)) { v throws(PostgresError) in
             Indicator(l1: try text(v, 2), l2: try text(v, 3), l3: try text(v, 4), desc: try text(v, 5), value: try text(v, 6),
                       basis: try text(v, 7))
         } add: { $0.indicators.append($1) }
         try attach(to: &entries, byID: byID, connection.query("""
             SELECT p.entry_id, p.position, p.item, p.catalog, p.unit, (p.quantity * 10000)::int8, (p.price * 100)::int8
-            FROM entry_procurement p JOIN entries e ON e.id = p.entry_id JOIN organizations o ON o.code = e.unit_code
-            WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            FROM entry_procurement p JOIN entries e ON e.id = p.entry_id
+            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
             """)) { v throws(PostgresError) in
             let quantity = try text(v, 5)
             guard let tenThousandths = Int64(quantity) else { throw .decoding(Quantity.self, quantity) }
@@ -123,8 +123,8 @@ extension DisclosureService {
         for row in try connection.query("""
             SELECT e.kind, count(*)::int8, (sum(e.general) * 100)::int8, (sum(e.fund) * 100)::int8,
                    (sum(e.state_capital) * 100)::int8, (sum(e.special) * 100)::int8, (sum(e.other) * 100)::int8
-            FROM \(EntryRows.from)
-            WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            FROM entries e
+            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
             GROUP BY e.kind
             """) {
             let v = row.values
@@ -138,8 +138,8 @@ extension DisclosureService {
         guard count > 0 else { return nil }
         for row in try connection.query("""
             SELECT e.kind, i.econ, (sum(i.amount) * 100)::int8
-            FROM entry_items i JOIN entries e ON e.id = i.entry_id JOIN organizations o ON o.code = e.unit_code
-            WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            FROM entry_items i JOIN entries e ON e.id = i.entry_id
+            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
             GROUP BY e.kind, i.econ
             """) {
             let v = row.values

@@ -25,8 +25,8 @@ extension EntryService {
                 SELECT 1 AS x FROM organizations WHERE code = \(department) AND kind = 'department'
                 """).count == 1 else { throw WorkflowError.notFound(resource: "department") }
             let rows = try connection.query("""
-                SELECT \(EntryRows.columns) FROM \(EntryRows.from)
-                WHERE o.parent_code = \(department) AND e.year = \(year) AND e.state = 'approved'
+                SELECT \(EntryRows.columns) FROM entries e
+                WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'approved'
                 ORDER BY e.code FOR UPDATE OF e
                 """)
             let approved = try rows.map(EntryRows.decode)

@@ -300,10 +300,15 @@ struct EntriesController: Sendable {
         case .mismatch:
             throw APIError(status: .unprocessableContent, code: "idempotency_key_reused",
                            message: "this Idempotency-Key was used for a different request")
+        case .appliedWithoutResponse:
+            throw APIError(status: .conflict, code: "already_applied", message: """
+                the request with this Idempotency-Key was applied, but the server stopped before recording \
+                its response: read the current state instead of retrying
+                """)
         case .claimed:
             let reply: Reply
             do {
-                reply = try await work()
+                reply = try await idempotency.applying(actor: actor, key: key, work)
             } catch {
                 let apiError = APIError(error)
                 guard apiError.status.code < 500 else {
