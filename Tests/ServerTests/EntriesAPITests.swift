@@ -271,6 +271,10 @@ struct EntriesAPITests {
             // A server that stopped after the submit committed but before storing its answer: the
             // key says "applied" (written in the submit's own transaction), so a retry is told so
             // instead of submitting again.
+            let applied: [String] = try await world.fixture.db.pool.withConnection { c in
+                try c.query("SELECT key FROM idempotency_keys WHERE applied_at IS NOT NULL ORDER BY key").map { try $0.decode("key") }
+            }
+            #expect(applied == ["batch-42", "submit-1"])  // the streamed batch import and the action
             let forgotten: Int = try await world.fixture.db.pool.withConnection { c in
                 try c.query("""
                     UPDATE idempotency_keys SET status = NULL, content_type = NULL, response = NULL
