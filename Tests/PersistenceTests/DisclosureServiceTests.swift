@@ -1,5 +1,5 @@
 import Foundation
-import Persistence
+@testable import Persistence
 import TestSupport
 import Testing
 import Workflow
@@ -112,5 +112,38 @@ struct DisclosureServiceTests {
         let once = try await uncached.publicDisclosure(department: "201", year: 2020)
         let twice = try await uncached.publicDisclosure(department: "201", year: 2020)
         #expect(once !== twice && once.disclosure == twice.disclosure && once.disclosure == afterUnit.disclosure)
+    }
+
+    @Test("concurrent requests for a disclosure not yet computed share one computation")
+    func coalesced() async throws {
+        let f = try await Fixture.make(poolSize: 12)
+        try await publish(f, [Fixture.project("A-1"), Self.operation("O-1")], year: 2020)
+        let service = DisclosureService(pool: f.db.pool)
+        // The computation reads entry_items; holding a lock on it keeps the first computation
+        // running until every other caller has joined it (no timing involved).
+        let blocker = try f.db.superuser()
+        _ = try blocker.query("BEGIN")
+        _ = try blocker.query("LOCK TABLE entry_items IN ACCESS EXCLUSIVE MODE")
+        let callers = 10
+        async let all: [PublicDisclosure] = withThrowingTaskGroup(of: PublicDisclosure.self) { group in
+            for _ in 0..<callers {
+                group.addTask { try await service.publicDisclosure(department: "201", year: 2020) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let giveUp = ContinuousClock.now + .seconds(120)  // only a guard against hanging if a caller failed
+        while service.cache.counts.joined < callers - 1 && ContinuousClock.now < giveUp {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(service.cache.counts.joined == callers - 1)
+        _ = try blocker.query("COMMIT")
+        let results = try await all
+        #expect(service.cache.counts.computations == 1)
+        #expect(results.count == callers && results.allSatisfy { $0 === results[0] })
+        #expect(results[0].disclosure.projects.map(\.code) == ["A-1"])
+        // After a publication, a new computation (callers that saw the new fingerprint).
+        try await publish(f, [Fixture.project("A-2")], year: 2020)
+        #expect(try await service.publicDisclosure(department: "201", year: 2020).disclosure.projects.map(\.code) == ["A-1", "A-2"])
+        #expect(service.cache.counts.computations == 2)
     }
 }

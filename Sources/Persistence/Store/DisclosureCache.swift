@@ -28,6 +28,10 @@ public final class PublicDisclosure: Sendable {
 /// of the data it was computed from. A caller compares that with the database's current one before
 /// serving it, so a publication (or new disclosure inputs, or a new unit) through any server
 /// instance on the same database makes every instance compute the disclosure afresh.
+///
+/// Concurrent misses coalesce: callers that saw the same fingerprint share one computation (it
+/// started after they looked, so its snapshot is at least as new as what each of them saw), and a
+/// burst of public requests right after a publication costs the database one computation.
 final class DisclosureCache: Sendable {
     struct Key: Hashable {
         var department: String
@@ -40,9 +44,17 @@ final class DisclosureCache: Sendable {
         var lastUsed: UInt64
     }
 
+    private struct Flight: Hashable {
+        var key: Key
+        var fingerprint: DisclosureService.Fingerprint
+    }
+
     private struct State {
         var slots: [Key: Slot] = [:]
         var clock: UInt64 = 0
+        var inFlight: [Flight: Task<PublicDisclosure, any Error>] = [:]
+        var computations = 0
+        var joined = 0
     }
 
     private let capacity: Int
@@ -75,4 +87,31 @@ final class DisclosureCache: Sendable {
             state.slots[key] = Slot(fingerprint: fingerprint, disclosure: disclosure, lastUsed: state.clock)
         }
     }
+
+    /// The disclosure of `key` computed by `compute` (which stores it), or by a computation already
+    /// running for a caller that saw the same `fingerprint`.
+    func coalesced(
+        _ key: Key, seen fingerprint: DisclosureService.Fingerprint,
+        compute: @escaping @Sendable () async throws -> PublicDisclosure
+    ) async throws -> PublicDisclosure {
+        let flight = Flight(key: key, fingerprint: fingerprint)
+        let task = state.withLock { state in
+            if let running = state.inFlight[flight] {
+                state.joined += 1
+                return running
+            }
+            state.computations += 1
+            // Inserted under the lock before the task can take the lock to remove itself.
+            let task = Task {
+                defer { _ = self.state.withLock { $0.inFlight.removeValue(forKey: flight) } }
+                return try await compute()
+            }
+            state.inFlight[flight] = task
+            return task
+        }
+        return try await task.value
+    }
+
+    /// How many computations were started, and how many callers joined one already running.
+    var counts: (computations: Int, joined: Int) { state.withLock { ($0.computations, $0.joined) } }
 }

@@ -72,21 +72,23 @@ public struct DisclosureService: Sendable {
     /// service computed it at the database's current ``Fingerprint``. `notFound` when nothing is published.
     public func publicDisclosure(department: String, year: Int) async throws -> PublicDisclosure {
         let key = DisclosureCache.Key(department: department, year: year)
-        if let cached = cache.lookup(key) {
-            let current = try await pool.withConnection { connection in
-                try Self.fingerprint(department: department, year: year, on: connection)
+        let cached = cache.lookup(key)
+        let current = try await pool.withConnection { connection in
+            try Self.fingerprint(department: department, year: year, on: connection)
+        }
+        if let cached, current == cached.fingerprint { return cached.disclosure }
+        return try await cache.coalesced(key, seen: current) { [pool, cache] in
+            // The fingerprint and the data from one snapshot, so the one describes the other.
+            let (fingerprint, input) = try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
+                (try Self.fingerprint(department: department, year: year, on: connection),
+                 try Self.input(department: department, year: year, on: connection))
             }
-            if current == cached.fingerprint { return cached.disclosure }
+            guard let input, !input.entries.isEmpty else { throw WorkflowError.notFound(resource: "disclosure") }
+            let computed = PublicDisclosure(try Disclosure(input))
+            cache.store(key, fingerprint: fingerprint, disclosure: computed)
+            DisclosureMetrics.computed()
+            return computed
         }
-        // The fingerprint and the data from one snapshot, so the one describes the other.
-        let (fingerprint, input) = try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
-            (try Self.fingerprint(department: department, year: year, on: connection),
-             try Self.input(department: department, year: year, on: connection))
-        }
-        guard let input, !input.entries.isEmpty else { throw WorkflowError.notFound(resource: "disclosure") }
-        let computed = PublicDisclosure(try Disclosure(input))
-        cache.store(key, fingerprint: fingerprint, disclosure: computed)
-        return computed
     }
 
     /// What a department-year's disclosure depends on besides its own rows, cheap to read: the

@@ -7,3 +7,10 @@ enum WorkflowMetrics {
         Counter(label: "budget_transitions_total", dimensions: [("action", action)]).increment(by: count)
     }
 }
+
+/// How often a public disclosure was computed rather than served from the cache.
+enum DisclosureMetrics {
+    static func computed() {
+        Counter(label: "budget_disclosure_computations_total").increment()
+    }
+}
