@@ -234,6 +234,63 @@ struct WorkflowLifeTests {
         #expect(waiver?.record.reason == "区政府常务会议批准追加")
     }
 
+    @Test("two finance approvals at once cannot together exceed the control figure")
+    func controlFigureUnderConcurrency() async throws {
+        let f = try await Fixture.make(poolSize: 6)
+        let created = try await f.create([Fixture.project("C-1", yuan: "600000.00"), Fixture.project("C-2", yuan: "500000.00")])
+        for entry in created {
+            _ = try await f.entries.act(.submit, on: entry.id, by: f.officer)
+            _ = try await f.entries.act(.approve, on: entry.id, by: f.reviewer)
+        }
+        try await f.admin.setControlFigure(unit: "201002", year: 2020, amount: try Money.parse("1000000.00"), by: f.finance)
+        // Hold the ceiling's row so both approvals are inside their transactions at once before
+        // either can commit: each alone fits under the ceiling, together they do not.
+        let blocker = try f.db.superuser()
+        _ = try blocker.query("BEGIN")
+        _ = try blocker.query("SELECT amount FROM control_figures WHERE unit_code = '201002' FOR UPDATE")
+        @Sendable func approve(_ id: UUID) async -> Result<EntryService.ActionResult, any Error> {
+            do { return .success(try await f.entries.act(.approve, on: id, by: f.finance)) } catch { return .failure(error) }
+        }
+        async let first = approve(created[0].id)
+        async let second = approve(created[1].id)
+        let giveUp = ContinuousClock.now + .seconds(120)  // only a guard against hanging
+        var waiting = 0
+        while waiting < 2 && ContinuousClock.now < giveUp {
+            try await Task.sleep(for: .milliseconds(5))
+            waiting = try blocker.query("""
+                SELECT count(*)::int AS n FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                """).first!.decode("n")
+        }
+        #expect(waiting == 2)  // both approvals wait on the ceiling
+        _ = try blocker.query("COMMIT")
+        let results = [await first, await second]
+        let approved = results.filter { (try? $0.get()) != nil }
+        #expect(approved.count == 1)
+        for case .failure(let error as WorkflowError) in results {
+            #expect(error.details.compactMap(\.rule) == [.v7])
+        }
+    }
+
+    @Test("the control figure counts each other code once, at its latest revision")
+    func controlFigureCountsLatestRevision() async throws {
+        let f = try await Fixture.make()
+        let original = try #require(try await f.create([Fixture.project("X-1", yuan: "300000.00")]).first)
+        try await f.approve(original.id)
+        _ = try await f.entries.publish(department: "201", year: 2020, by: f.finance)
+        let revised = try #require(try await f.entries.act(.revise, on: original.id, reason: "追加预算", by: f.officer).newRevision)
+        _ = try await f.entries.replaceDraft(revised.id, with: Fixture.project("X-1", yuan: "400000.00"), expectedVersion: 1, by: f.officer)
+        try await f.approve(revised.id)
+        try await f.admin.setControlFigure(unit: "201002", year: 2020, amount: try Money.parse("1000000.00"), by: f.finance)
+        // X-1 counts 400,000 (revision 2, approved), not 300,000 + 400,000: 900,000 fits.
+        let y = try #require(try await f.create([Fixture.project("Y-1", yuan: "500000.00")]).first)
+        try await f.approve(y.id)
+        #expect(try await f.entries.entry(y.id, for: f.finance).state == .approved)
+        // And 100,000.01 more does not.
+        let z = try #require(try await f.create([Fixture.project("Z-1", yuan: "100000.01")]).first)
+        await expectError("validation_failed") { try await f.approve(z.id) }
+    }
+
     @Test("lists, history and summaries stay inside the caller's scope, with keyset paging")
     func scopeAndPaging() async throws {
         let f = try await Fixture.make()

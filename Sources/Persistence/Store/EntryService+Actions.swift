@@ -166,14 +166,20 @@ extension EntryService {
             .compactMap { RuleCode(rawValue: try $0.decode("rule")) })
         var context = ValidationContext(waived: waived)
         // The committed sum is only needed when the unit-year has a ceiling (the common case has none).
+        // Locking the ceiling's row serialises approvals against it, also across server instances:
+        // two approvals at once would each see the other's entry uncommitted and together exceed it.
+        // Each other code counts once, at its latest approved or published revision (the one in
+        // force once published).
         if checkControlFigure, let ceiling = try connection.query("""
-            SELECT amount FROM control_figures WHERE unit_code = \(entry.unitCode) AND year = \(entry.year)
+            SELECT amount FROM control_figures WHERE unit_code = \(entry.unitCode) AND year = \(entry.year) FOR UPDATE
             """).first?.decode("amount", as: Money.self) {
             context.controlFigure = ceiling
             context.committed = try connection.query("""
-                SELECT coalesce(sum(amount), 0) AS committed FROM entries
-                WHERE unit_code = \(entry.unitCode) AND year = \(entry.year)
-                  AND state IN ('approved', 'published') AND code <> \(entry.content.code)
+                SELECT coalesce(sum(amount), 0) AS committed FROM (
+                    SELECT DISTINCT ON (code) amount FROM entries
+                    WHERE unit_code = \(entry.unitCode) AND year = \(entry.year)
+                      AND state IN ('approved', 'published') AND code <> \(entry.content.code)
+                    ORDER BY code, revision DESC) latest
                 """).first!.decode("committed")
             context.checkControlFigure = true
         }
