@@ -2,12 +2,21 @@ import Foundation
 import Persistence
 import TestSupport
 import Testing
+import Workflow
 
 @Suite("Idempotency-Key records")
 struct IdempotencyStoreTests {
-    static func claim(_ store: IdempotencyStore, _ key: String) async throws -> IdempotencyStore.Claim {
+    static func begin(_ store: IdempotencyStore, _ key: String) async throws -> IdempotencyStore.Outcome {
         try await store.begin(actor: "officer", key: key, method: "POST", path: "/v1/x", body: Array("body".utf8))
     }
+
+    static func claim(_ store: IdempotencyStore, _ key: String) async throws -> IdempotencyStore.Claim {
+        let outcome = try await begin(store, key)
+        guard case .claimed(let claim) = outcome else { throw Unexpected(outcome: outcome) }
+        return claim
+    }
+
+    struct Unexpected: Error { var outcome: IdempotencyStore.Outcome }
 
     static func makeStore() async throws -> (IdempotencyStore, TestDatabase) {
         let db = try await TestPostgres.makeDatabase()
@@ -15,32 +24,39 @@ struct IdempotencyStoreTests {
         return (IdempotencyStore(pool: db.pool), db)
     }
 
+    static func changes(_ db: TestDatabase) async throws -> Int {
+        try await db.pool.withConnection { c in try c.query("SELECT count(*)::int AS n FROM changes").first!.decode("n") }
+    }
+
     @Test("a change that committed marks its key applied in the same transaction; the claim then survives abandon")
     func appliedWithTheChange() async throws {
         let (store, db) = try await Self.makeStore()
-        #expect(try await Self.claim(store, "k1") == .claimed)
-        try await store.applying(actor: "officer", key: "k1") {
+        var hasty = store
+        hasty.staleAfter = .zero
+        let claim = try await Self.claim(store, "k1")
+        try await store.applying(claim) {
             try await db.pool.transaction { c in _ = try c.query("INSERT INTO changes VALUES (1)") }
         }
-        // No finish: the server stopped here.
-        await store.abandon(actor: "officer", key: "k1")
-        #expect(try await Self.claim(store, "k1") == .appliedWithoutResponse)
-        let applied: Bool = try await db.pool.withConnection { c in
-            try c.query("SELECT applied_at IS NOT NULL AS a FROM idempotency_keys WHERE key = 'k1'").first!.decode("a")
-        }
-        #expect(applied)
-        // With the response stored, the retry is a replay as before.
-        try await store.finish(actor: "officer", key: "k1", response: .init(status: 200, contentType: "text/plain", body: [1]))
-        #expect(try await Self.claim(store, "k1") == .replay(.init(status: 200, contentType: "text/plain", body: [1])))
+        // Applied moments ago: the first run may still be storing its answer.
+        #expect(try await Self.begin(store, "k1") == .inProgress)
+        // No finish for long: the server stopped in between.
+        await store.abandon(claim)
+        #expect(try await Self.begin(hasty, "k1") == .appliedWithoutResponse)
+        // With the response stored, the retry is a replay, headers included.
+        let response = IdempotencyStore.StoredResponse(
+            status: 200, contentType: "text/plain", body: [1], headers: [.init(name: "ETag", value: "\"2\"")])
+        try await store.finish(claim, response: response)
+        #expect(try await Self.begin(store, "k1") == .replay(response))
+        #expect(try await Self.changes(db) == 1)
     }
 
     @Test("a change that rolled back leaves the key unapplied, so abandon frees it for a retry")
     func rolledBack() async throws {
         let (store, db) = try await Self.makeStore()
         struct Refused: Error {}
-        #expect(try await Self.claim(store, "k2") == .claimed)
+        let claim = try await Self.claim(store, "k2")
         await #expect(throws: Refused.self) {
-            try await store.applying(actor: "officer", key: "k2") {
+            try await store.applying(claim) {
                 try await db.pool.transaction { c in
                     _ = try c.query("INSERT INTO changes VALUES (2)")
                     throw Refused()
@@ -48,22 +64,56 @@ struct IdempotencyStoreTests {
             }
         }
         // Reads do not mark it either.
-        try await store.applying(actor: "officer", key: "k2") {
+        try await store.applying(claim) {
             try await db.pool.transaction(readOnly: true) { c in _ = try c.query("SELECT count(*) FROM changes") }
         }
-        #expect(try await Self.claim(store, "k2") == .inProgress)
-        await store.abandon(actor: "officer", key: "k2")
-        #expect(try await Self.claim(store, "k2") == .claimed)
-        let rows: Int = try await db.pool.withConnection { c in try c.query("SELECT count(*)::int AS n FROM changes").first!.decode("n") }
-        #expect(rows == 0)
+        #expect(try await Self.begin(store, "k2") == .inProgress)
+        await store.abandon(claim)
+        _ = try await Self.claim(store, "k2")
+        #expect(try await Self.changes(db) == 0)
+    }
+
+    @Test("a run whose stale claim a retry took over can neither apply its change nor store its answer")
+    func takenOver() async throws {
+        let (store, db) = try await Self.makeStore()
+        var hasty = store
+        hasty.staleAfter = .zero
+        let first = try await Self.claim(store, "k3")
+        let second = try await Self.claim(hasty, "k3")  // the first looks stale to this store
+        #expect(first != second)
+        do {
+            try await store.applying(first) {
+                try await db.pool.transaction { c in _ = try c.query("INSERT INTO changes VALUES (3)") }
+            }
+            Issue.record("the superseded run applied its change")
+        } catch let error as WorkflowError {
+            #expect(error.code == "conflict")
+            #expect(error.description.contains("Idempotency-Key"))
+        }
+        #expect(try await Self.changes(db) == 0)
+        try await store.finish(first, response: .init(status: 200, contentType: "text/plain", body: [9]))
+        await store.abandon(first)
+        #expect(try await Self.begin(store, "k3") == .inProgress)  // still the second run's
+        try await store.applying(second) {
+            try await db.pool.transaction { c in _ = try c.query("INSERT INTO changes VALUES (3)") }
+        }
+        try await store.finish(second, response: .init(status: 201, contentType: "text/plain", body: [3]))
+        #expect(try await Self.begin(store, "k3") == .replay(.init(status: 201, contentType: "text/plain", body: [3])))
+        #expect(try await Self.changes(db) == 1)
     }
 
     @Test("transactions outside applying do not touch the key")
     func outside() async throws {
         let (store, db) = try await Self.makeStore()
-        #expect(try await Self.claim(store, "k3") == .claimed)
-        try await db.pool.transaction { c in _ = try c.query("INSERT INTO changes VALUES (3)") }
-        await store.abandon(actor: "officer", key: "k3")
-        #expect(try await Self.claim(store, "k3") == .claimed)
+        let claim = try await Self.claim(store, "k4")
+        try await db.pool.transaction { c in _ = try c.query("INSERT INTO changes VALUES (4)") }
+        await store.abandon(claim)
+        _ = try await Self.claim(store, "k4")
+    }
+
+    @Test("a key of 200 code points (more UTF-8 bytes) fits the database's limit")
+    func limits() async throws {
+        let (store, _) = try await Self.makeStore()
+        _ = try await Self.claim(store, String(repeating: "é", count: 200))
     }
 }

@@ -59,6 +59,24 @@ struct MigrationTests {
         #expect(try state.decode("n", as: Int.self) == 1)
     }
 
+    @Test("a migration may outlast the pool's statement timeout, which the connection gets back afterwards")
+    func outlastsStatementTimeout() async throws {
+        let db = try await TestPostgres.makeDatabase(migrated: false)
+        let pool = ConnectionPool(
+            configuration: .init(connectionString: db.conninfo, size: 1, statementTimeout: .milliseconds(200)), logger: TestPostgres.logger)
+        let slow = [Migration(version: "0001", name: "slow", sql: "SELECT pg_sleep(0.5); CREATE TABLE done (id int);")]
+        let report = try await Migrator(migrations: slow).migrate(pool: pool, logger: TestPostgres.logger)
+        #expect(report.applied == ["0001_slow.sql"])
+        // The same (only) connection cancels long statements again.
+        do {
+            try await pool.withConnection { c in _ = try c.query("SELECT pg_sleep(0.5)") }
+            Issue.record("the statement timeout was not restored")
+        } catch let error as PostgresError {
+            #expect(error.sqlState == .queryCanceled)
+        }
+        await pool.shutdown()
+    }
+
     @Test("migration files are read in order and badly named files are refused")
     func fileNames() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)

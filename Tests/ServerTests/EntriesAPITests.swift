@@ -268,6 +268,7 @@ struct EntriesAPITests {
             #expect(a.status == .ok)
             #expect(b.status == .ok)
             #expect(a.text == b.text)
+            #expect(a.headers[.eTag] != nil && b.headers[.eTag] == a.headers[.eTag])  // the whole first answer
             // A server that stopped after the submit committed but before storing its answer: the
             // key says "applied" (written in the submit's own transaction), so a retry is told so
             // instead of submitting again.
@@ -282,13 +283,31 @@ struct EntriesAPITests {
                     """).affectedRows
             }
             #expect(forgotten == 1)
+            // Moments after the commit the first run may still be storing its answer …
             let c = try await client.execute(uri: "/v1/entries/\(id)/actions/submit", method: .post, headers: actionHeaders)
             #expect(c.status == .conflict)
-            #expect(c.text.contains("already_applied"))
+            #expect(c.text.contains("in_progress"))
+            // … long after, it never will.
+            try await world.fixture.db.pool.withConnection { c in
+                _ = try c.query("UPDATE idempotency_keys SET applied_at = now() - interval '1 hour' WHERE key = 'submit-1'")
+            }
+            let d = try await client.execute(uri: "/v1/entries/\(id)/actions/submit", method: .post, headers: actionHeaders)
+            #expect(d.status == .conflict)
+            #expect(d.text.contains("already_applied"))
+            // A 409 applied nothing and is not remembered: once the state allows it, the retry runs.
+            let againHeaders = world.headers("officer-201002", extra: [.init("Idempotency-Key")!: "submit-2"])
+            let refused = try await client.execute(uri: "/v1/entries/\(id)/actions/submit", method: .post, headers: againHeaders)
+            #expect(refused.status == .conflict)
+            let withdrawn = try await client.execute(uri: "/v1/entries/\(id)/actions/withdraw", method: .post,
+                                                     headers: world.headers("officer-201002"))
+            #expect(withdrawn.status == .ok)
+            let retried = try await client.execute(uri: "/v1/entries/\(id)/actions/submit", method: .post, headers: againHeaders)
+            #expect(retried.status == .ok)
+            #expect(retried.headers[.init("Idempotent-Replayed")!] == nil)
         }
         #expect(try await world.storedCount() == 1)
         let history = try await world.fixture.entries.list(.init(), for: world.fixture.auditor).items
-        #expect(history.first?.version == 2)
+        #expect(history.first?.version == 4)  // submit, withdraw, submit: each once
     }
 
     @Test("the department reviews and the finance bureau publishes over the API")

@@ -18,6 +18,11 @@ public struct Migrator: Sendable {
     public func migrate(pool: ConnectionPool, logger: Logger) async throws -> Report {
         let migrations = migrations
         return try await pool.withConnection { connection in
+            // The server's pool cancels statements after DB_STATEMENT_TIMEOUT; a migration of a big
+            // table, or waiting for another instance's migration, may rightly take longer.
+            // RESET returns to the connection's own setting before it goes back to the pool.
+            try connection.query("SET statement_timeout = 0")
+            defer { _ = try? connection.query("RESET statement_timeout") }
             try connection.query("SELECT pg_advisory_lock(\(Self.lockKey))")
             defer { _ = try? connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))") }
             try connection.query("""

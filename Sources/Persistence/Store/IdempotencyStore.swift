@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Workflow
 
 /// Remembers the first response to a request carrying an `Idempotency-Key`, per actor.
 ///
@@ -8,7 +9,8 @@ import Foundation
 /// The claimed request runs inside `applying`, which marks the key applied in the same transaction
 /// as the change: a retry after a crash between that commit and `finish` gets `.appliedWithoutResponse`
 /// rather than running the change again. An unapplied claim left behind by a crashed server expires
-/// after `staleAfter`, so it cannot block forever.
+/// after `staleAfter`, so it cannot block forever; each claim has its own token, so a run whose claim
+/// was taken over can no longer apply its change or store its answer.
 public struct IdempotencyStore: Sendable {
     public let pool: ConnectionPool
     public var staleAfter: Duration = .seconds(60)
@@ -19,16 +21,35 @@ public struct IdempotencyStore: Sendable {
         public var status: Int
         public var contentType: String
         public var body: [UInt8]
+        /// Other headers, as (name, value) pairs.
+        public var headers: [Header]
 
-        public init(status: Int, contentType: String, body: [UInt8]) {
+        public struct Header: Sendable, Hashable {
+            public var name: String
+            public var value: String
+            public init(name: String, value: String) {
+                self.name = name
+                self.value = value
+            }
+        }
+
+        public init(status: Int, contentType: String, body: [UInt8], headers: [Header] = []) {
             self.status = status
             self.contentType = contentType
             self.body = body
+            self.headers = headers
         }
     }
 
-    public enum Claim: Sendable, Hashable {
-        case claimed
+    /// One run's hold on a key.
+    public struct Claim: Sendable, Hashable {
+        public var actor: String
+        public var key: String
+        var token: UUID
+    }
+
+    public enum Outcome: Sendable, Hashable {
+        case claimed(Claim)
         case replay(StoredResponse)
         case inProgress
         case mismatch
@@ -36,17 +57,20 @@ public struct IdempotencyStore: Sendable {
         case appliedWithoutResponse
     }
 
-    public func begin(actor: String, key: String, method: String, path: String, body: [UInt8]) async throws -> Claim {
+    public func begin(actor: String, key: String, method: String, path: String, body: [UInt8]) async throws -> Outcome {
         let hash = ByteA(Array(SHA256.hash(data: Data(body))))
         let staleSeconds = Int(staleAfter.components.seconds)
+        let claim = Claim(actor: actor, key: key, token: UUID())
         return try await pool.transaction { connection in
             let inserted = try connection.query("""
-                INSERT INTO idempotency_keys (actor, key, method, path, body_hash) VALUES (\(actor), \(key), \(method), \(path), \(hash))
+                INSERT INTO idempotency_keys (actor, key, method, path, body_hash, claim)
+                VALUES (\(actor), \(key), \(method), \(path), \(hash), \(claim.token))
                 ON CONFLICT (actor, key) DO NOTHING
                 """).affectedRows
-            if inserted == 1 { return .claimed }
+            if inserted == 1 { return .claimed(claim) }
             guard let row = try connection.query("""
-                SELECT method, path, body_hash, status, content_type, response, applied_at IS NOT NULL AS applied,
+                SELECT method, path, body_hash, status, content_type, response, headers,
+                       applied_at < now() - make_interval(secs => \(staleSeconds)) AS applied_long_ago,
                        created_at < now() - make_interval(secs => \(staleSeconds)) AS stale
                 FROM idempotency_keys WHERE actor = \(actor) AND key = \(key) FOR UPDATE
                 """).first else { return .inProgress }
@@ -56,40 +80,68 @@ public struct IdempotencyStore: Sendable {
             if let status = try row.decode("status", as: Int?.self) {
                 return .replay(StoredResponse(
                     status: status, contentType: try row.decode("content_type", as: String?.self) ?? "application/json",
-                    body: try row.decode("response", as: ByteA?.self)?.bytes ?? []))
+                    body: try row.decode("response", as: ByteA?.self)?.bytes ?? [],
+                    headers: Self.headers(from: try row.decode("headers", as: String?.self) ?? "")))
             }
-            if try row.decode("applied", as: Bool.self) { return .appliedWithoutResponse }
+            // Applied moments ago: the first run is between its commit and storing its answer.
+            if let appliedLongAgo = try row.decode("applied_long_ago", as: Bool?.self) {
+                return appliedLongAgo ? .appliedWithoutResponse : .inProgress
+            }
             guard try row.decode("stale", as: Bool.self) else { return .inProgress }
-            try connection.query("UPDATE idempotency_keys SET created_at = now() WHERE actor = \(actor) AND key = \(key)")
-            return .claimed
+            try connection.query("""
+                UPDATE idempotency_keys SET created_at = now(), claim = \(claim.token) WHERE actor = \(actor) AND key = \(key)
+                """)
+            return .claimed(claim)
         }
     }
 
-    /// Runs `work` with every read-write transaction it makes also marking the claimed key applied.
-    public func applying<T>(actor: String, key: String, _ work: () async throws -> T) async throws -> T {
+    /// Runs `work` with every read-write transaction it makes also marking the claimed key
+    /// applied; a transaction whose claim was taken over by a retry rolls back instead.
+    public func applying<T>(_ claim: Claim, _ work: () async throws -> T) async throws -> T {
         try await TransactionHook.$beforeCommit.withValue({ connection in
-            try connection.query("UPDATE idempotency_keys SET applied_at = now() WHERE actor = \(actor) AND key = \(key)")
+            let marked = try connection.query("""
+                UPDATE idempotency_keys SET applied_at = now()
+                WHERE actor = \(claim.actor) AND key = \(claim.key) AND claim = \(claim.token)
+                """).affectedRows
+            guard marked == 1 else {
+                throw WorkflowError.conflict(
+                    "a retry with this Idempotency-Key took the request over after \(staleAfter.components.seconds) s; this run was not applied")
+            }
         }, operation: work)
     }
 
-    /// Stores the final response of a claimed key.
-    public func finish(actor: String, key: String, response: StoredResponse) async throws {
+    /// Stores the final response of a claimed key (nothing when the claim was taken over).
+    public func finish(_ claim: Claim, response: StoredResponse) async throws {
         try await pool.withConnection { connection in
             try connection.query("""
                 UPDATE idempotency_keys SET status = \(response.status), content_type = \(response.contentType),
-                       response = \(ByteA(response.body))
-                WHERE actor = \(actor) AND key = \(key)
+                       response = \(ByteA(response.body)), headers = \(Self.text(of: response.headers))
+                WHERE actor = \(claim.actor) AND key = \(claim.key) AND claim = \(claim.token)
                 """)
         }
     }
 
-    /// Releases a claim whose request failed in a way a retry may cure (e.g. the database was down),
-    /// unless its change committed after all (a 503 `outcome_unknown`).
-    public func abandon(actor: String, key: String) async {
+    /// Releases a claim whose request failed in a way a retry may cure (the database was down, a
+    /// concurrent change conflicted), unless its change committed after all (a 503 `outcome_unknown`).
+    public func abandon(_ claim: Claim) async {
         _ = try? await pool.withConnection { connection in
             try connection.query("""
-                DELETE FROM idempotency_keys WHERE actor = \(actor) AND key = \(key) AND status IS NULL AND applied_at IS NULL
+                DELETE FROM idempotency_keys
+                WHERE actor = \(claim.actor) AND key = \(claim.key) AND claim = \(claim.token)
+                  AND status IS NULL AND applied_at IS NULL
                 """)
+        }
+    }
+
+    /// "Name: value" a line; header values cannot hold line breaks.
+    static func text(of headers: [StoredResponse.Header]) -> String {
+        headers.map { "\($0.name): \($0.value)\n" }.joined()
+    }
+
+    static func headers(from text: String) -> [StoredResponse.Header] {
+        text.split(separator: "\n").compactMap { line in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return .init(name: String(line[..<colon]), value: String(line[line.index(after: colon)...].dropFirst()))
         }
     }
 }

@@ -284,15 +284,25 @@ struct EntriesController: Sendable {
     // MARK: - Helpers
 
     /// Runs `work` once per Idempotency-Key: a retry gets the first response back.
+    ///
+    /// Answers are stored except 5xx and 409: both mean nothing was applied and a retry may
+    /// succeed (the database was back, the concurrent change was over), so the key is released.
     func idempotent(
         _ request: Request, context: AppRequestContext, caller: Caller, body: [UInt8], _ work: () async throws -> Reply
     ) async throws -> Reply {
         guard let key = request.headers[.idempotencyKey] else { return try await work() }
-        guard (1...200).contains(key.count) else { throw APIError.badRequest("Idempotency-Key must be 1 to 200 characters") }
-        let actor = caller.actor.name
-        switch try await idempotency.begin(actor: actor, key: key, method: request.method.rawValue, path: request.uri.path, body: body) {
+        // Counted as PostgreSQL counts (code points), so the column's CHECK never refuses it.
+        guard (1...200).contains(key.unicodeScalars.count) else {
+            throw APIError.badRequest("Idempotency-Key must be 1 to 200 characters")
+        }
+        switch try await idempotency.begin(
+            actor: caller.actor.name, key: key, method: request.method.rawValue, path: request.uri.path, body: body)
+        {
         case .replay(let stored):
             var headers: HTTPFields = [:]
+            for header in stored.headers {
+                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+            }
             headers[.init("Idempotent-Replayed")!] = "true"
             return Reply(status: .init(code: stored.status), contentType: stored.contentType, body: stored.body, headers: headers)
         case .inProgress:
@@ -305,20 +315,26 @@ struct EntriesController: Sendable {
                 the request with this Idempotency-Key was applied, but the server stopped before recording \
                 its response: read the current state instead of retrying
                 """)
-        case .claimed:
+        case .claimed(let claim):
             let reply: Reply
             do {
-                reply = try await idempotency.applying(actor: actor, key: key, work)
+                reply = try await idempotency.applying(claim, work)
             } catch {
                 let apiError = APIError(error)
-                guard apiError.status.code < 500 else {
-                    await idempotency.abandon(actor: actor, key: key)
+                guard apiError.status.code < 500, apiError.status != .conflict else {
+                    await idempotency.abandon(claim)
                     throw error
                 }
                 reply = Reply.error(apiError, for: request)
             }
-            try await idempotency.finish(actor: actor, key: key, response: .init(
-                status: Int(reply.status.code), contentType: reply.contentType, body: reply.body))
+            do {
+                try await idempotency.finish(claim, response: .init(
+                    status: Int(reply.status.code), contentType: reply.contentType, body: reply.body,
+                    headers: reply.headers.map { .init(name: $0.name.rawName, value: $0.value) }))
+            } catch {
+                // The change stands; a retry will hear `already_applied` instead of this answer.
+                context.logger.error("could not store the answer of an Idempotency-Key", metadata: ["error": "\(error)"])
+            }
             return reply
         }
     }
