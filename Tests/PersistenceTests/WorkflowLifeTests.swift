@@ -245,7 +245,7 @@ struct WorkflowLifeTests {
         try await f.admin.setControlFigure(unit: "201002", year: 2020, amount: try Money.parse("1000000.00"), by: f.finance)
         // Hold the ceiling's row so both approvals are inside their transactions at once before
         // either can commit: each alone fits under the ceiling, together they do not.
-        let blocker = try f.db.superuser()
+        let blocker = try f.db.superuser(), observer = try f.db.superuser()
         _ = try blocker.query("BEGIN")
         _ = try blocker.query("SELECT amount FROM control_figures WHERE unit_code = '201002' FOR UPDATE")
         @Sendable func approve(_ id: UUID) async -> Result<EntryService.ActionResult, any Error> {
@@ -257,9 +257,11 @@ struct WorkflowLifeTests {
         var waiting = 0
         while waiting < 2 && ContinuousClock.now < giveUp {
             try await Task.sleep(for: .milliseconds(5))
-            waiting = try blocker.query("""
+            // Asked on its own connection: inside the blocker's transaction pg_stat_activity would
+            // stay the snapshot of its first read.
+            waiting = try observer.query("""
                 SELECT count(*)::int AS n FROM pg_stat_activity
-                WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+                WHERE datname = current_database() AND wait_event_type = 'Lock'
                 """).first!.decode("n")
         }
         #expect(waiting == 2)  // both approvals wait on the ceiling

@@ -34,47 +34,58 @@ extension EntryService {
 
     private func actOnAllInTransaction(_ action: EntryAction, on ids: [UUID], reason: String?, by caller: Caller) async throws -> [ActionResult] {
         try await pool.transaction { connection in
-            var results: [ActionResult] = []
-            var failures: [ErrorDetail] = []
-            var categories: Set<WorkflowError.Category> = []
-            for id in ids {
-                do {
-                    results.append(try connection.withTransaction { connection in
-                        try Self.act(action, on: id, reason: reason, expectedVersion: nil, by: caller, on: connection)
-                    })
-                } catch let error as WorkflowError {
-                    categories.insert(error.category)
-                    let name = id.uuidString.lowercased()
-                    failures.append(ErrorDetail(field: name, message: error.description))
-                    for detail in error.details {
-                        failures.append(ErrorDetail(field: name, rule: detail.rule, message: detail.message))
-                    }
-                }
-            }
-            if !failures.isEmpty {
-                // The most telling category decides the status: missing, then conflicting, then invalid.
-                let category: WorkflowError.Category =
-                    [.notFound, .forbidden, .conflict, .preconditionFailed, .validation, .invalidInput]
-                    .first(where: categories.contains) ?? .conflict
-                let failed = Set(failures.compactMap(\.field)).count
-                throw WorkflowError.batchFailed(
-                    "\(action.rawValue) refused for \(failed) of \(ids.count) entries; none was changed",
-                    details: failures, category: category)
-            }
-            return results
+            try Self.actOnAll(action, on: ids, reason: reason, by: caller, on: connection)
         }
     }
 
-    /// Submits every draft of a unit-year at once, atomically.
-    public func submitAll(unit: String, year: Int, by caller: Caller) async throws -> [ActionResult] {
-        let ids: [UUID] = try await pool.withConnection { connection in
-            _ = try Self.unitScope(unit, for: caller.actor, on: connection)
-            return try connection.query("""
-                SELECT id FROM entries WHERE unit_code = \(unit) AND year = \(year) AND state = 'draft' ORDER BY code
-                """).map { try $0.decode("id", as: UUID.self) }
+    static func actOnAll(
+        _ action: EntryAction, on ids: [UUID], reason: String?, by caller: Caller, on connection: PostgresConnection
+    ) throws -> [ActionResult] {
+        var results: [ActionResult] = []
+        var failures: [ErrorDetail] = []
+        var categories: Set<WorkflowError.Category> = []
+        for id in ids {
+            do {
+                results.append(try connection.withTransaction { connection in
+                    try Self.act(action, on: id, reason: reason, expectedVersion: nil, by: caller, on: connection)
+                })
+            } catch let error as WorkflowError {
+                categories.insert(error.category)
+                let name = id.uuidString.lowercased()
+                failures.append(ErrorDetail(field: name, message: error.description))
+                for detail in error.details {
+                    failures.append(ErrorDetail(field: name, rule: detail.rule, message: detail.message))
+                }
+            }
         }
-        guard !ids.isEmpty else { throw WorkflowError.conflict("unit \(unit) has no drafts in \(year) to submit") }
-        return try await actOnAll(.submit, on: ids, by: caller)
+        if !failures.isEmpty {
+            // The most telling category decides the status: missing, then conflicting, then invalid.
+            let category: WorkflowError.Category =
+                [.notFound, .forbidden, .conflict, .preconditionFailed, .validation, .invalidInput]
+                .first(where: categories.contains) ?? .conflict
+            let failed = Set(failures.compactMap(\.field)).count
+            throw WorkflowError.batchFailed(
+                "\(action.rawValue) refused for \(failed) of \(ids.count) entries; none was changed",
+                details: failures, category: category)
+        }
+        return results
+    }
+
+    /// Submits every draft of a unit-year at once, atomically.
+    /// The drafts are chosen (and locked) in the submitting transaction, so a draft created at the
+    /// same moment is either submitted too or left for later, never silently skipped by a reply that
+    /// claims all.
+    public func submitAll(unit: String, year: Int, by caller: Caller) async throws -> [ActionResult] {
+        let results = try await pool.transaction { connection in
+            _ = try Self.unitScope(unit, for: caller.actor, on: connection)
+            let ids = try connection.query("""
+                SELECT id FROM entries WHERE unit_code = \(unit) AND year = \(year) AND state = 'draft' ORDER BY code FOR UPDATE
+                """).map { try $0.decode("id", as: UUID.self) }
+            guard !ids.isEmpty else { throw WorkflowError.conflict("unit \(unit) has no drafts in \(year) to submit") }
+            return try Self.actOnAll(.submit, on: ids, reason: nil, by: caller, on: connection)
+        }
+        WorkflowMetrics.transitioned(EntryAction.submit.rawValue, count: results.count)
+        return results
     }
 
     static func act(

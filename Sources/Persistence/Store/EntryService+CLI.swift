@@ -20,7 +20,8 @@ extension EntryService {
             throw WorkflowError.invalidInput("limit must be between 1 and \(Filter.maxLimit)",
                 details: [ErrorDetail(field: "limit", message: "got \(limit)")])
         }
-        return try await pool.withConnection { connection in
+        // Rows and children from one snapshot.
+        return try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
             var condition: SQL = try Self.scopeCondition(for: caller.actor)
             condition = condition + " AND " + "e.state = \(state.rawValue)"
             if let year { condition = condition + " AND " + "e.year = \(year)" }

@@ -35,7 +35,8 @@ extension EntryService {
     /// Entries in the caller's scope, ordered by year, code and revision, with keyset paging.
     public func list(_ filter: Filter, for caller: Caller) async throws -> Page {
         let page = try Self.pageQuery(filter, for: caller)
-        return try await pool.withConnection { connection in
+        // Rows and children from one snapshot (the JSON list is one statement, so it needs none).
+        return try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
             let rows = try connection.query("SELECT \(EntryRows.columns) FROM \(EntryRows.from) WHERE \(page.condition) \(page.orderAndLimit)")
             var entries = try rows.rows.prefix(filter.limit).map(EntryRows.decode)
             try EntryRows.attachChildren(&entries, on: connection)

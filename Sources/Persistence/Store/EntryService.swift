@@ -208,7 +208,8 @@ public struct EntryService: Sendable {
 
     /// One entry, or `notFound` when it does not exist or lies outside the caller's scope.
     public func entry(_ id: UUID, for caller: Caller) async throws -> BudgetEntry {
-        try await pool.withConnection { connection in
+        // The row and its children from one snapshot: a concurrent edit cannot mix two versions.
+        try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
             guard let entry = try EntryRows.load(id, lock: false, on: connection),
                   Transition.canRead(caller.actor, entry.scope)
             else { throw WorkflowError.notFound(resource: "entry") }
