@@ -7,8 +7,9 @@
 --    department's code, so a department late in that order waits behind all the others), or read
 --    the whole department and sorted it. Entries now carry their unit's department:
 --    `department_code`, kept equal to the unit's parent by a foreign key on (unit_code,
---    department_code) → organizations (code, parent_code) (MATCH FULL: never null; ON UPDATE
---    CASCADE: a unit moved to another department takes its entries along), and filled in by a
+--    department_code) → organizations (code, parent_code) (MATCH FULL: never null; no ON UPDATE
+--    action, as before: a unit with entries keeps its code and department, since moving its
+--    published entries would rewrite a disclosure without an audit event), and filled in by a
 --    trigger when an INSERT does not name it, so the writers (INSERT, COPY) stay as they are. The
 --    new key implies the old one (only units have a parent), which it replaces.
 -- 2. The review queues (`budgetctl queue`), longest waiting first: ORDER BY updated_at, code,
@@ -33,7 +34,7 @@ CREATE TRIGGER entries_fill_department BEFORE INSERT ON entries
     FOR EACH ROW WHEN (NEW.department_code IS NULL) EXECUTE FUNCTION entries_fill_department();
 
 ALTER TABLE entries ADD CONSTRAINT entries_unit_department_fkey FOREIGN KEY (unit_code, department_code)
-    REFERENCES organizations (code, parent_code) MATCH FULL ON UPDATE CASCADE;
+    REFERENCES organizations (code, parent_code) MATCH FULL;
 ALTER TABLE entries DROP CONSTRAINT entries_unit_fkey;
 
 -- Keyset paging of a department's entries in list order.
