@@ -102,8 +102,12 @@ struct DisclosureServiceTests {
         #expect(try await a.publicDisclosure(department: "201", year: 2020) === afterUnit)
 
         // A rendering is made once per computed disclosure.
-        let json = try afterUnit.rendering("json") { $0.renderJSONBytes() }
-        #expect(try afterUnit.rendering("json") { _ in [] } == json)
+        let json = try await afterUnit.rendering("json") { $0.renderJSONBytes() }
+        #expect(try await afterUnit.rendering("json") { _ in [] } == json)
+        // A failed rendering is not kept.
+        struct Broken: Error {}
+        await #expect(throws: Broken.self) { try await afterUnit.rendering("md") { _ in throw Broken() } }
+        #expect(try await afterUnit.rendering("md") { _ in [7] } == [7])
         // Nothing cached for what does not exist.
         await expectError("not_found") { try await a.publicDisclosure(department: "201", year: 2021) }
         await expectError("not_found") { try await a.publicDisclosure(department: "999", year: 2020) }

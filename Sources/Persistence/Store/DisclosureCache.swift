@@ -1,25 +1,35 @@
 import Synchronization
 import Workflow
 
-/// A computed public disclosure with its renderings, each made once (a rendering is made under
-/// the lock, so concurrent requests for the same format wait for one rendering instead of each
-/// making their own).
+/// A computed public disclosure with its renderings, each made once: concurrent requests for a
+/// format not yet rendered await the one rendering task instead of each making their own, and
+/// nobody holds a lock while a large disclosure renders.
 public final class PublicDisclosure: Sendable {
     /// The disclosure.
     public let disclosure: Disclosure
-    private let renderings = Mutex<[String: [UInt8]]>([:])
+    private let renderings = Mutex<[String: Task<[UInt8], any Error>]>([:])
 
     init(_ disclosure: Disclosure) {
         self.disclosure = disclosure
     }
 
-    /// The rendering named `format` (e.g. `"json"`, `"csv:procurement"`), made by `render` the first time.
-    public func rendering(_ format: String, _ render: (Disclosure) throws -> [UInt8]) throws -> [UInt8] {
-        try renderings.withLock { renderings in
-            if let bytes = renderings[format] { return bytes }
-            let bytes = try render(disclosure)
-            renderings[format] = bytes
-            return bytes
+    /// The rendering named `format` (e.g. `"json"`, `"csv:procurement"`), made by `render` the
+    /// first time (a failed rendering is tried again by the next request).
+    public func rendering(_ format: String, _ render: @escaping @Sendable (Disclosure) throws -> [UInt8]) async throws -> [UInt8] {
+        let disclosure = disclosure
+        let task = renderings.withLock { renderings in
+            if let task = renderings[format] { return task }
+            let task = Task { try render(disclosure) }
+            renderings[format] = task
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            renderings.withLock { renderings in
+                if renderings[format] == task { renderings[format] = nil }
+            }
+            throw error
         }
     }
 }

@@ -82,18 +82,18 @@ struct DisclosureController: Sendable {
         // Each rendering is made once per computed disclosure (see PublicDisclosure).
         switch format {
         case "json":
-            let body = try published.rendering("json") { $0.renderJSONBytes() }
+            let body = try await published.rendering("json") { $0.renderJSONBytes() }
             return Reply(status: .ok, contentType: "application/json; charset=utf-8", body: body).response
         case "html":
-            let body = try published.rendering("html") { Array($0.renderHTML().utf8) }
+            let body = try await published.rendering("html") { Array($0.renderHTML().utf8) }
             return Reply(status: .ok, contentType: "text/html; charset=utf-8", body: body).response
         case "md", "markdown":
-            let body = try published.rendering("md") { Array($0.renderMarkdown().utf8) }
+            let body = try await published.rendering("md") { Array($0.renderMarkdown().utf8) }
             return Reply(status: .ok, contentType: "text/markdown; charset=utf-8", body: body).response
         case "csv":
             if let table = query["table"].map(String.init) {
                 let file = table.hasSuffix(".csv") ? table : table + ".csv"
-                let body = try published.rendering("csv:" + file) { disclosure in
+                let body = try await published.rendering("csv:" + file) { disclosure in
                     let files = disclosure.renderCSV()
                     guard let text = files[file] else {
                         throw APIError.notFound("no table \(table): one of \(files.keys.sorted().joined(separator: ", "))")
@@ -103,14 +103,14 @@ struct DisclosureController: Sendable {
                 return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: body,
                              headers: [.contentDisposition: "attachment; filename=\"\(name)-\(table).csv\""]).response
             }
-            let body = try published.rendering("csv") { Array((try $0.renderFiscalDataPackage()["budget-lines.csv"] ?? "").utf8) }
+            let body = try await published.rendering("csv") { Array((try $0.renderFiscalDataPackage()["budget-lines.csv"] ?? "").utf8) }
             return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: body,
                          headers: [.contentDisposition: "attachment; filename=\"\(name)-budget-lines.csv\""]).response
         case "zip":
-            let body = try published.rendering("zip") { Self.zip($0.renderCSV()) }
+            let body = try await published.rendering("zip") { Self.zip($0.renderCSV()) }
             return Self.attachment(body, name: "\(name)-csv.zip")
         case "datapackage":
-            let body = try published.rendering("datapackage") { Self.zip(try $0.renderFiscalDataPackage()) }
+            let body = try await published.rendering("datapackage") { Self.zip(try $0.renderFiscalDataPackage()) }
             return Self.attachment(body, name: "\(name)-datapackage.zip")
         default:
             throw APIError.badRequest("unknown format \(format): html, json, md, csv, zip or datapackage", field: "format")
