@@ -10,7 +10,8 @@ public enum Transition {
     /// 2. role — a role that may never do the action gets ``WorkflowError/forbidden(_:)``;
     /// 3. state — an action not possible from the current state for this role gets
     ///    ``WorkflowError/illegalTransition(state:action:)``;
-    /// 4. reason — `reject` and `revise` without a non-blank reason get ``WorkflowError/reasonRequired(action:)``;
+    /// 4. reason — `reject` and `revise` without a non-blank reason get ``WorkflowError/reasonRequired(action:)``,
+    ///    a reason holding U+0000 (which PostgreSQL text cannot) ``WorkflowError/invalidInput(_:details:)``;
     /// 5. rules — `submit` and `approve` with any violation get ``WorkflowError/validationFailed(_:)``.
     public static func decide(_ request: TransitionRequest) throws(WorkflowError) -> TransitionOutcome {
         let role = request.actor.role
@@ -30,6 +31,10 @@ public enum Transition {
         let givenReason = (reason?.isEmpty ?? true) ? nil : reason
         if step.needsReason, givenReason == nil {
             throw .reasonRequired(action: request.action.rawValue)
+        }
+        if let givenReason, givenReason.unicodeScalars.contains("\u{0}") {
+            throw .invalidInput("the reason contains U+0000 (NUL), which no text may hold",
+                                details: [ErrorDetail(field: "reason", message: "contains U+0000")])
         }
         if step.needsRules, !request.violations.isEmpty {
             throw .validationFailed(request.violations)

@@ -55,6 +55,9 @@ struct ListJSONTests {
         } while swiftCursor != nil
         await #expect(throws: WorkflowError.self) { try await f.entries.listJSON(.init(limit: 0), for: f.finance) }
         await #expect(throws: WorkflowError.self) { try await f.entries.listJSON(.init(cursor: "!!"), for: f.finance) }
+        // Well-formed but forged: a code with NUL is refused as a cursor, not passed to PostgreSQL.
+        let forged = Data("2020:1:A\u{0}B".utf8).base64EncodedString()
+        await expectError("invalid_input") { try await f.entries.list(.init(cursor: forged), for: f.finance) }
     }
 
     @Test("bench/list.sql, the pgbench baseline of GET /v1/entries, is the statement the server runs")

@@ -96,4 +96,26 @@ struct DisclosureAPITests {
             #expect(try await client.execute(uri: "/public/v1/disclosures/2020/999?format=json", method: .get).status == .notFound)
         }
     }
+
+    @Test("bad disclosure inputs are refused naming each metric or section, and nothing is stored")
+    func badInputs() async throws {
+        let world = try await APIWorld.make()
+        try await world.app().test(.router) { client in
+            let body = #"{"baseline":{"total":"-1.00","basic":"2000000000000.00","project":"5.00","bogus":"1.00"},"#
+                + #""narrative":{"duties":"a\u0000b","other":"fine","nonsense":"x"}}"#
+            let response = try await client.execute(uri: "/v1/departments/201/years/2020/disclosure-inputs", method: .post,
+                headers: world.headers("reviewer-201", contentType: "application/json"), body: ByteBuffer(text: body))
+            #expect(response.status == .unprocessableContent)
+            let details = try #require((try response.json()["error"] as? [String: Any])?["details"] as? [[String: Any]])
+            let fields = details.compactMap { $0["field"] as? String }
+            #expect(fields == ["baseline.basic", "baseline.bogus", "baseline.total", "narrative.duties", "narrative.nonsense"])
+            #expect(response.text.contains("negative") && response.text.contains("U+0000") && response.text.contains("exceeds"))
+            #expect(!response.text.contains("parameter $"))
+        }
+        let stored: Int = try await world.fixture.db.pool.withConnection { c in
+            try c.query("SELECT (SELECT count(*) FROM disclosure_baselines) + (SELECT count(*) FROM disclosure_narratives) AS n")
+                .first!.decode("n")
+        }
+        #expect(stored == 0)
+    }
 }

@@ -31,6 +31,10 @@ struct TransitionRulesTests {
         for blank in [nil, "", "   ", " \n\t "] {
             #expect(throws: WorkflowError.reasonRequired(action: "reject")) { try decide(state, .reject, by: reviewer, reason: blank) }
         }
+        #expect(throws: WorkflowError.invalidInput("the reason contains U+0000 (NUL), which no text may hold",
+                                                   details: [ErrorDetail(field: "reason", message: "contains U+0000")])) {
+            try decide(state, .reject, by: reviewer, reason: "计划\u{0}不符")
+        }
         let outcome = try decide(state, .reject, by: reviewer, reason: "  计划不符合要求 \n")
         #expect(outcome.to == .draft)
         #expect(outcome.reason == "计划不符合要求")

@@ -34,6 +34,10 @@ public struct DisclosureService: Sendable {
         guard !inputs.baseline.isEmpty || !inputs.narrative.isEmpty else {
             throw WorkflowError.invalidInput("no baseline or narrative records given")
         }
+        let problems = inputs.problems
+        guard problems.isEmpty else {
+            throw WorkflowError.invalidInput("\(problems.count) bad baseline or narrative value(s); nothing was stored", details: problems)
+        }
         return try await pool.transaction { connection in
             guard try connection.query("SELECT 1 AS x FROM organizations WHERE code = \(department) AND kind = 'department'").count == 1 else {
                 throw WorkflowError.notFound(resource: "department")

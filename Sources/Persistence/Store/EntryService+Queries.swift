@@ -134,7 +134,10 @@ extension EntryService {
             while base64.count % 4 != 0 { base64 += "=" }
             let parts = Data(base64Encoded: base64).map { String(decoding: $0, as: UTF8.self) }?
                 .split(separator: ":", maxSplits: 2).map(String.init) ?? []
-            guard parts.count == 3, let year = Int(parts[0]), let revision = Int(parts[1]) else {
+            // A code no entry could have (NUL, too long) is no cursor this server issued either.
+            guard parts.count == 3, let year = Int(parts[0]), let revision = Int(parts[1]),
+                  !parts[2].unicodeScalars.contains("\u{0}"), parts[2].count <= Validator.maxCodeLength
+            else {
                 throw WorkflowError.invalidInput("cursor is not one this server issued",
                     details: [ErrorDetail(field: "cursor", message: "malformed")])
             }

@@ -51,14 +51,7 @@ struct DisclosureController: Sendable {
             } catch let error as DecodingError {
                 throw WorkflowError.invalidInput(APIError.describe(error))
             }
-            var details: [ErrorDetail] = []
-            for metric in (decoded.baseline ?? [:]).keys where !BLPEntryMapping.DisclosureInputs.baselineMetrics.contains(metric) {
-                details.append(ErrorDetail(field: "baseline." + metric, message: "unknown metric \(metric)"))
-            }
-            for section in (decoded.narrative ?? [:]).keys where !BLPEntryMapping.DisclosureInputs.narrativeSections.contains(section) {
-                details.append(ErrorDetail(field: "narrative." + section, message: "unknown section \(section)"))
-            }
-            guard details.isEmpty else { throw WorkflowError.invalidInput("unknown baseline metrics or narrative sections", details: details) }
+            // Names and values are checked by the service, for every way in.
             inputs = .init(baseline: decoded.baseline ?? [:], narrative: decoded.narrative ?? [:])
         }
         let saved = try await disclosures.saveInputs(inputs, department: department, year: year, by: caller)

@@ -200,6 +200,32 @@ public enum BLPEntryMapping {
         public static let narrativeSections: Set<String> = [
             "duties", "change_reason", "performance_goals", "safeguards", "three_public_reason", "other",
         ]
+
+        /// What is wrong with the values, one detail per metric or section: known names, baseline
+        /// amounts from 0 to the entries' limit, narrative text without U+0000 (PostgreSQL cannot
+        /// store it).
+        public var problems: [ErrorDetail] {
+            var details: [ErrorDetail] = []
+            for (metric, amount) in baseline.sorted(by: { $0.key < $1.key }) {
+                let field = "baseline." + metric
+                if !Self.baselineMetrics.contains(metric) {
+                    details.append(ErrorDetail(field: field, message: "unknown metric \(metric)"))
+                } else if amount < .zero {
+                    details.append(ErrorDetail(field: field, message: "the amount \(amount) is negative"))
+                } else if amount > Validator.maxAmount {
+                    details.append(ErrorDetail(field: field, message: "the amount \(amount) exceeds the limit of \(Validator.maxAmount) yuan"))
+                }
+            }
+            for (section, text) in narrative.sorted(by: { $0.key < $1.key }) {
+                let field = "narrative." + section
+                if !Self.narrativeSections.contains(section) {
+                    details.append(ErrorDetail(field: field, message: "unknown section \(section)"))
+                } else if text.unicodeScalars.contains("\u{0}") {
+                    details.append(ErrorDetail(field: field, message: "the text contains U+0000"))
+                }
+            }
+            return details
+        }
     }
 
     /// Decodes `baseline` and `narrative` records; a repeated metric or section is an error.
