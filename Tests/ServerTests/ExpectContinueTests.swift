@@ -27,19 +27,41 @@ struct ExpectContinueTests {
         #expect(try await world.storedCount() == 1)
     }
 
+    @Test("with pipelining, 100 Continue comes only after the earlier response has ended")
+    func pipelined() async throws {
+        let world = try await APIWorld.make()
+        let token = try #require(world.tokens["officer-201002"])
+        try await world.app().test(.live) { client in
+            let port = try #require(client.port)
+            let body = "entry code=X-2 name=x kind=operation func=2013101 general=1.00\n"
+            let head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                + "POST /v1/units/201002/years/2020/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer \(token)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Expect: 100-continue\r\n\r\n"
+            let (interim, final) = try await Self.exchange(port: port, head: head, body: body) { $0.contains("100 Continue\r\n\r\n") }
+            let continued = try #require(interim.range(of: "HTTP/1.1 100 Continue\r\n"))
+            let earlier = String(interim[..<continued.lowerBound])
+            #expect(earlier.hasPrefix("HTTP/1.1 200 OK\r\n") && earlier.hasSuffix("\r\n\r\nok\n"), "\(interim)")
+            #expect(final.contains("HTTP/1.1 201 Created"), "\(final)")
+        }
+        #expect(try await world.storedCount() == 1)
+    }
+
     /// Sends `head`, reads what arrives before the body is sent (waiting at most 5 s), sends
     /// `body`, and reads the final response. Blocking sockets, on a thread of their own.
-    static func exchange(port: Int, head: String, body: String) async throws -> (String, String) {
+    static func exchange(
+        port: Int, head: String, body: String, interimDone: @escaping @Sendable (String) -> Bool = { $0.contains("\r\n\r\n") }
+    ) async throws -> (String, String) {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try exchangeBlocking(port: port, head: head, body: body) })
+                continuation.resume(with: Result { try exchangeBlocking(port: port, head: head, body: body, interimDone: interimDone) })
             }.start()
         }
     }
 
     struct SocketError: Error { let step: String }
 
-    static func exchangeBlocking(port: Int, head: String, body: String) throws -> (String, String) {
+    static func exchangeBlocking(port: Int, head: String, body: String, interimDone: (String) -> Bool) throws -> (String, String) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SocketError(step: "socket") }
         defer { close(fd) }
@@ -68,7 +90,7 @@ struct ExpectContinueTests {
             return text
         }
         try send(head)
-        let interim = receive { $0.contains("\r\n\r\n") }
+        let interim = receive(until: interimDone)
         try send(body)
         let final = receive { $0.contains("\r\n\r\n") && $0.contains("state=draft") }
         return (interim, final)
