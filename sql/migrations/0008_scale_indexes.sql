@@ -11,7 +11,8 @@
 --    action, as before: a unit with entries keeps its code and department, since moving its
 --    published entries would rewrite a disclosure without an audit event), and filled in by a
 --    trigger when an INSERT does not name it, so the writers (INSERT, COPY) stay as they are. The
---    new key implies the old one (only units have a parent), which it replaces.
+--    new key implies the old one (only units have a parent), which it replaces with its
+--    `unit_kind` column.
 -- 2. The review queues (`budgetctl queue`), longest waiting first: ORDER BY updated_at, code,
 --    per state and per department and state. The old (state, updated_at, id) index left ties on
 --    updated_at (a batch submitted at once shares one) to a sort.
@@ -36,6 +37,8 @@ CREATE TRIGGER entries_fill_department BEFORE INSERT ON entries
 ALTER TABLE entries ADD CONSTRAINT entries_unit_department_fkey FOREIGN KEY (unit_code, department_code)
     REFERENCES organizations (code, parent_code) MATCH FULL;
 ALTER TABLE entries DROP CONSTRAINT entries_unit_fkey;
+-- Only the old key used it (to say the code was a unit's); the new one says so by the parent.
+ALTER TABLE entries DROP COLUMN unit_kind;
 
 -- Keyset paging of a department's entries in list order.
 CREATE INDEX entries_department_order_idx ON entries (department_code, year, code, revision);
