@@ -102,6 +102,29 @@ struct IdempotencyStoreTests {
         #expect(try await Self.changes(db) == 1)
     }
 
+    @Test("a claim is renewed while its request is still working, so it does not go stale")
+    func heartbeat() async throws {
+        let (store, db) = try await Self.makeStore()
+        var quick = store
+        quick.staleAfter = .seconds(3)  // renewed every second
+        let claim = try await Self.claim(quick, "k5")
+        func claimedAt() async throws -> String {
+            try await db.pool.withConnection { c in
+                try c.query("SELECT created_at::text AS t FROM idempotency_keys WHERE key = 'k5'").first!.decode("t")
+            }
+        }
+        let first = try await claimedAt()
+        let renewed = try await quick.applying(claim) {
+            let giveUp = ContinuousClock.now + .seconds(60)  // only a guard against hanging
+            while ContinuousClock.now < giveUp {
+                if try await claimedAt() != first { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        #expect(renewed)
+    }
+
     @Test("transactions outside applying do not touch the key")
     func outside() async throws {
         let (store, db) = try await Self.makeStore()

@@ -278,7 +278,7 @@ struct EntriesAPITests {
             #expect(applied == ["batch-42", "submit-1"])  // the streamed batch import and the action
             let forgotten: Int = try await world.fixture.db.pool.withConnection { c in
                 try c.query("""
-                    UPDATE idempotency_keys SET status = NULL, content_type = NULL, response = NULL
+                    UPDATE idempotency_keys SET status = NULL, content_type = NULL, response = NULL, applied_at = now()
                     WHERE key = 'submit-1' AND applied_at IS NOT NULL
                     """).affectedRows
             }

@@ -47,10 +47,28 @@ struct ExpectContinueTests {
         #expect(try await world.storedCount() == 1)
     }
 
+    @Test("no 100 Continue for a request pipelined after one that closes the connection")
+    func afterClose() async throws {
+        let world = try await APIWorld.make()
+        let token = try #require(world.tokens["officer-201002"])
+        try await world.app().test(.live) { client in
+            let port = try #require(client.port)
+            let head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                + "POST /v1/units/201002/years/2020/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer \(token)\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n"
+                + "Expect: 100-continue\r\n\r\n"
+            // Read until the server closes (or 5 s pass); the body is never sent.
+            let (received, _) = try await Self.exchange(port: port, head: head, body: nil) { _ in false }
+            #expect(received.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(received)")
+            #expect(!received.contains("100 Continue"), "\(received)")
+        }
+        #expect(try await world.storedCount() == 0)
+    }
+
     /// Sends `head`, reads what arrives before the body is sent (waiting at most 5 s), sends
     /// `body`, and reads the final response. Blocking sockets, on a thread of their own.
     static func exchange(
-        port: Int, head: String, body: String, interimDone: @escaping @Sendable (String) -> Bool = { $0.contains("\r\n\r\n") }
+        port: Int, head: String, body: String?, interimDone: @escaping @Sendable (String) -> Bool = { $0.contains("\r\n\r\n") }
     ) async throws -> (String, String) {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
@@ -61,7 +79,8 @@ struct ExpectContinueTests {
 
     struct SocketError: Error { let step: String }
 
-    static func exchangeBlocking(port: Int, head: String, body: String, interimDone: (String) -> Bool) throws -> (String, String) {
+    /// With `body` nil, only the first part: what arrives until `interimDone`, the close or the timeout.
+    static func exchangeBlocking(port: Int, head: String, body: String?, interimDone: (String) -> Bool) throws -> (String, String) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SocketError(step: "socket") }
         defer { close(fd) }
@@ -91,6 +110,7 @@ struct ExpectContinueTests {
         }
         try send(head)
         let interim = receive(until: interimDone)
+        guard let body else { return (interim, "") }
         try send(body)
         let final = receive { $0.contains("\r\n\r\n") && $0.contains("state=draft") }
         return (interim, final)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The quick fault scripts with short durations (pool exhaustion, PostgreSQL restart, kill -9), one
-# release build first; under ~3 minutes on a 2-core machine. Exits non-zero if any fails.
+# build first (release unless BENCH_CONFIG=debug); under ~3 minutes on a 2-core machine. Exits non-zero if any fails.
 # FAULT_ALL=1 adds two-instances.sh. BENCH_SKIP_BUILD=1 uses the binaries already built;
 # BENCH_CONFIG=debug uses the debug build (CI: the one the test suite just made).
 set -uo pipefail

@@ -41,6 +41,7 @@ extension EntryService {
     static func actOnAll(
         _ action: EntryAction, on ids: [UUID], reason: String?, by caller: Caller, on connection: PostgresConnection
     ) throws -> [ActionResult] {
+        try lockInOrder(ids, ceilings: action == .approve && caller.actor.role == .financeReviewer, on: connection)
         var results: [ActionResult] = []
         var failures: [ErrorDetail] = []
         var categories: Set<WorkflowError.Category> = []
@@ -69,6 +70,30 @@ extension EntryService {
                 details: failures, category: category)
         }
         return results
+    }
+
+    /// Locks the entries in id order, then (for finance approvals) the control figures of their
+    /// unit-years in unit-year order, before any of them changes. A single action locks its entry,
+    /// then its ceiling; a batch taking its locks one entry at a time would interleave entry and
+    /// ceiling locks and could deadlock with another batch or a single approval.
+    static func lockInOrder(_ ids: [UUID], ceilings: Bool, on connection: PostgresConnection) throws {
+        struct UnitYear: Hashable, Comparable {
+            var unit: String
+            var year: Int
+            static func < (a: UnitYear, b: UnitYear) -> Bool { (a.unit, a.year) < (b.unit, b.year) }
+        }
+        var unitYears: Set<UnitYear> = []
+        for id in Set(ids).sorted(by: { $0.uuidString < $1.uuidString }) {
+            for row in try connection.query("SELECT unit_code, year FROM entries WHERE id = \(id) FOR UPDATE") {
+                unitYears.insert(UnitYear(unit: try row.decode("unit_code"), year: try row.decode("year")))
+            }
+        }
+        guard ceilings else { return }
+        for unitYear in unitYears.sorted() {
+            try connection.query("""
+                SELECT 1 AS x FROM control_figures WHERE unit_code = \(unitYear.unit) AND year = \(unitYear.year) FOR UPDATE
+                """)
+        }
     }
 
     /// Submits every draft of a unit-year at once, atomically.

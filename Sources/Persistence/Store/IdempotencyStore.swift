@@ -96,11 +96,26 @@ public struct IdempotencyStore: Sendable {
     }
 
     /// Runs `work` with every read-write transaction it makes also marking the claimed key
-    /// applied; a transaction whose claim was taken over by a retry rolls back instead.
+    /// applied; a transaction whose claim was taken over by a retry rolls back instead. While
+    /// `work` runs, the claim is renewed every third of `staleAfter`, so a slow request that is
+    /// still working is not taken for one a crash left behind.
     public func applying<T>(_ claim: Claim, _ work: () async throws -> T) async throws -> T {
-        try await TransactionHook.$beforeCommit.withValue({ connection in
+        let heartbeat = Task { [pool, staleAfter] in
+            while !Task.isCancelled {
+                try await Task.sleep(for: staleAfter / 3)
+                _ = try? await pool.withConnection { connection in
+                    try connection.query("""
+                        UPDATE idempotency_keys SET created_at = now()
+                        WHERE actor = \(claim.actor) AND key = \(claim.key) AND claim = \(claim.token) AND applied_at IS NULL
+                        """)
+                }
+            }
+        }
+        defer { heartbeat.cancel() }
+        return try await TransactionHook.$beforeCommit.withValue({ connection in
+            // The commit's time, not the transaction's start: "applied long ago" counts from here.
             let marked = try connection.query("""
-                UPDATE idempotency_keys SET applied_at = now()
+                UPDATE idempotency_keys SET applied_at = clock_timestamp()
                 WHERE actor = \(claim.actor) AND key = \(claim.key) AND claim = \(claim.token)
                 """).affectedRows
             guard marked == 1 else {

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
@@ -8,20 +9,30 @@ import NIOHTTPTypes
 /// as usual; a refusal (401, 413…) still comes as the final response.
 ///
 /// With pipelining the interim response must not land inside an earlier request's response, so
-/// it is sent only once every earlier response has been written to its end.
+/// it is sent only once every earlier response has been written to its end; and none is sent once
+/// a request or response has said `Connection: close`, since no later request will be read.
 final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    /// The requests whose response has not been written to its end, oldest first: whether each
-    /// still waits for its `100 Continue`.
-    private var unanswered: [Bool] = []
+    private struct Pending {
+        /// Still waits for its `100 Continue`.
+        var wantsContinue: Bool
+        /// The connection closes after its response.
+        var closes: Bool
+    }
+
+    /// The requests whose response has not been written to its end, oldest first.
+    private var unanswered: [Pending] = []
+    private var closing = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let head) = unwrapInboundIn(data) {
-            unanswered.append(head.headerFields[.expect]?.lowercased() == "100-continue")
+        if case .head(let head) = unwrapInboundIn(data), !closing {
+            unanswered.append(Pending(
+                wantsContinue: head.headerFields[.expect]?.lowercased() == "100-continue",
+                closes: Self.says(close: head.headerFields)))
             if unanswered.count == 1 { sendContinueIfWanted(context: context) }
         }
         context.fireChannelRead(data)
@@ -30,18 +41,33 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let part = unwrapOutboundIn(data)
         context.write(data, promise: promise)
-        if case .head = part, !unanswered.isEmpty {
-            unanswered[0] = false  // its final response has begun: too late for 100
-        }
-        if case .end = part, !unanswered.isEmpty {
-            unanswered.removeFirst()
+        switch part {
+        case .head(let response) where response.status.kind != .informational:
+            if !unanswered.isEmpty {
+                unanswered[0].wantsContinue = false  // its final response has begun: too late for 100
+                if Self.says(close: response.headerFields) { unanswered[0].closes = true }
+            }
+        case .end:
+            guard !unanswered.isEmpty else { return }
+            if unanswered.removeFirst().closes {
+                closing = true
+                unanswered.removeAll()
+            }
             sendContinueIfWanted(context: context)
+        default:
+            break
         }
     }
 
     private func sendContinueIfWanted(context: ChannelHandlerContext) {
-        guard unanswered.first == true else { return }
-        unanswered[0] = false
+        guard !closing, unanswered.first?.wantsContinue == true else { return }
+        unanswered[0].wantsContinue = false
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+    }
+
+    private static func says(close fields: HTTPFields) -> Bool {
+        fields[values: .connection].contains { value in
+            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "close" }
+        }
     }
 }
