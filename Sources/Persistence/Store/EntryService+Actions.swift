@@ -72,10 +72,11 @@ extension EntryService {
         return results
     }
 
-    /// Locks the entries in id order, then (for finance approvals) the control figures of their
-    /// unit-years in unit-year order, before any of them changes. A single action locks its entry,
-    /// then its ceiling; a batch taking its locks one entry at a time would interleave entry and
-    /// ceiling locks and could deadlock with another batch or a single approval.
+    /// Locks the entries in list order (year, code, revision), then (for finance approvals) the
+    /// control figures of their unit-years in unit-year order, before any of them changes. A single
+    /// action locks its entry, then its ceiling; a batch taking its locks one entry at a time would
+    /// interleave entry and ceiling locks and could deadlock with another batch or a single
+    /// approval. Submit-all and draft replacement by import lock in the same order.
     static func lockInOrder(_ ids: [UUID], ceilings: Bool, on connection: PostgresConnection) throws {
         struct UnitYear: Hashable, Comparable {
             var unit: String
@@ -83,10 +84,12 @@ extension EntryService {
             static func < (a: UnitYear, b: UnitYear) -> Bool { (a.unit, a.year) < (b.unit, b.year) }
         }
         var unitYears: Set<UnitYear> = []
-        for id in Set(ids).sorted(by: { $0.uuidString < $1.uuidString }) {
-            for row in try connection.query("SELECT unit_code, year FROM entries WHERE id = \(id) FOR UPDATE") {
-                unitYears.insert(UnitYear(unit: try row.decode("unit_code"), year: try row.decode("year")))
-            }
+        // FOR UPDATE above the sort: rows are locked in the order they are returned.
+        for row in try connection.query("""
+            SELECT unit_code, year FROM entries WHERE id = ANY(\(PostgresArray(ids))::uuid[])
+            ORDER BY year, code, revision FOR UPDATE
+            """) {
+            unitYears.insert(UnitYear(unit: try row.decode("unit_code"), year: try row.decode("year")))
         }
         guard ceilings else { return }
         for unitYear in unitYears.sorted() {
@@ -104,7 +107,7 @@ extension EntryService {
         let results = try await pool.transaction { connection in
             _ = try Self.unitScope(unit, for: caller.actor, on: connection)
             let ids = try connection.query("""
-                SELECT id FROM entries WHERE unit_code = \(unit) AND year = \(year) AND state = 'draft' ORDER BY code FOR UPDATE
+                SELECT id FROM entries WHERE unit_code = \(unit) AND year = \(year) AND state = 'draft' ORDER BY code, revision FOR UPDATE
                 """).map { try $0.decode("id", as: UUID.self) }
             guard !ids.isEmpty else { throw WorkflowError.conflict("unit \(unit) has no drafts in \(year) to submit") }
             return try Self.actOnAll(.submit, on: ids, reason: nil, by: caller, on: connection)

@@ -123,6 +123,12 @@ public struct EntryService: Sendable {
     ) throws -> (saved: [Saved], details: [ErrorDetail]) {
         var saved: [Saved] = []
         var details: [ErrorDetail] = []
+        // The existing entries of these codes, locked in list order first (as submit-all and batch
+        // actions lock), so two writers never take the same rows in opposite orders.
+        try connection.query("""
+            SELECT 1 AS x FROM entries WHERE year = \(year) AND code = ANY(\(PostgresArray(inputs.map(\.draft.code)))::text[])
+            ORDER BY code, revision FOR UPDATE
+            """)
         for input in inputs {
             let line = input.line
             let draft = input.draft
