@@ -174,7 +174,7 @@ public struct JSONB: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
 
     /// A flat object of strings, written by hand (JSONEncoder is slow per row in bulk inserts).
     public init(stringMap: [String: String]) {
-        json = "{" + stringMap.keys.sorted().map { JSONText.quoted($0) + ":" + JSONText.quoted(stringMap[$0]!) }
+        json = "{" + stringMap.keys.sorted().map { JSONString.quoted($0) + ":" + JSONString.quoted(stringMap[$0]!) }
             .joined(separator: ",") + "}"
     }
 
@@ -182,21 +182,3 @@ public struct JSONB: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
     public init(postgresText text: String) { json = text }
 }
 
-/// JSON string literals, for the places that write JSON by hand (bulk inserts, log lines).
-public enum JSONText {
-    public static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}

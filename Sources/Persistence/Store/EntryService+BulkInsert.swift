@@ -208,39 +208,11 @@ extension EntryService {
         out.append(UInt8(ascii: "{"))
         for (index, pair) in pairs.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendJSONString(pair.key, to: &out)
+            JSONString.append(pair.key, to: &out)
             out.append(UInt8(ascii: ":"))
-            appendJSONString(pair.value, to: &out)
+            JSONString.append(pair.value, to: &out)
         }
         out.append(UInt8(ascii: "}"))
-    }
-
-    /// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\r`, `\t` or `\u00XX`.
-    static func appendJSONString(_ text: String, to out: inout [UInt8]) {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
-        out.append(quote)
-        var text = text
-        text.withUTF8 { utf8 in
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == quote || byte == backslash else { continue }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                out.append(backslash)
-                switch byte {
-                case quote, backslash: out.append(byte)
-                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
-                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
-                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-                }
-                runStart = index + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-        }
-        out.append(quote)
     }
 
     /// A random (version 4) UUID from the system's generator. `UUID()` opens /dev/urandom each

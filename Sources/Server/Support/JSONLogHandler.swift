@@ -30,7 +30,7 @@ struct JSONLogHandler: LogHandler {
         var line = "{"
         for (index, key) in fields.keys.sorted().enumerated() {
             if index > 0 { line += "," }
-            line += JSONText.quoted(key) + ":" + JSONText.quoted(fields[key]!)
+            line += JSONString.quoted(key) + ":" + JSONString.quoted(fields[key]!)
         }
         line += "}\n"
         FileHandle.standardError.write(Data(line.utf8))

@@ -78,33 +78,9 @@ struct JSONWriter {
         append(String(value))
     }
 
-    /// A string literal, escaped as `JSONEncoder` escapes: `\"`, `\\`, `\b \t \n \f \r`, other
-    /// control characters as `\u00xx`; everything else (including `/` and non-ASCII) verbatim.
+    /// A string literal (``JSONString/append(_:to:)``).
     mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                start = index + 1
-                bytes.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                default:
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    bytes.append(Self.hexDigits[Int(byte >> 4)])
-                    bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-                }
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONString.append(text, to: &bytes)
     }
 
     /// A 万元 figure as its two-decimal string, e.g. `"1012.49"` (``WanYuan/description``).
@@ -139,6 +115,4 @@ struct JSONWriter {
     private mutating func append(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
