@@ -32,7 +32,7 @@ public enum Transition {
         if step.needsReason, givenReason == nil {
             throw .reasonRequired(action: request.action.rawValue)
         }
-        if let givenReason, givenReason.unicodeScalars.contains("\u{0}") {
+        if let givenReason, Validator.containsNUL(givenReason) {
             throw .invalidInput("the reason contains U+0000 (NUL), which no text may hold",
                                 details: [ErrorDetail(field: "reason", message: "contains U+0000")])
         }

@@ -70,7 +70,8 @@ extension Validator {
         return fields
     }
 
-    static func containsNUL(_ text: String) -> Bool {
+    /// Whether `text` holds U+0000, which PostgreSQL text cannot store.
+    public static func containsNUL(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { $0.contains(0) }
     }

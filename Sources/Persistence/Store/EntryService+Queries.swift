@@ -136,7 +136,7 @@ extension EntryService {
                 .split(separator: ":", maxSplits: 2).map(String.init) ?? []
             // A code no entry could have (NUL, too long) is no cursor this server issued either.
             guard parts.count == 3, let year = Int(parts[0]), let revision = Int(parts[1]),
-                  !parts[2].unicodeScalars.contains("\u{0}"), parts[2].count <= Validator.maxCodeLength
+                  !Validator.containsNUL(parts[2]), parts[2].count <= Validator.maxCodeLength
             else {
                 throw WorkflowError.invalidInput("cursor is not one this server issued",
                     details: [ErrorDetail(field: "cursor", message: "malformed")])

@@ -220,7 +220,7 @@ public enum BLPEntryMapping {
                 let field = "narrative." + section
                 if !Self.narrativeSections.contains(section) {
                     details.append(ErrorDetail(field: field, message: "unknown section \(section)"))
-                } else if text.unicodeScalars.contains("\u{0}") {
+                } else if Validator.containsNUL(text) {
                     details.append(ErrorDetail(field: field, message: "the text contains U+0000"))
                 }
             }
