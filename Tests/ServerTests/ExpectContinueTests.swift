@@ -17,9 +17,7 @@ struct ExpectContinueTests {
         try await world.app().test(.live) { client in
             let port = try #require(client.port)
             let body = "entry code=X-1 name=x kind=operation func=2013101 general=1.00\n"
-            let head = "POST /v1/units/201002/years/2020/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Authorization: Bearer \(token)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n"
-                + "Expect: 100-continue\r\n\r\n"
+            let head = Self.postHead(token: token, length: body.utf8.count)
             let (interim, final) = try await Self.exchange(port: port, head: head, body: body)
             #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(interim)")
             #expect(final.contains("HTTP/1.1 201 Created"), "\(final)")
@@ -34,10 +32,7 @@ struct ExpectContinueTests {
         try await world.app().test(.live) { client in
             let port = try #require(client.port)
             let body = "entry code=X-2 name=x kind=operation func=2013101 general=1.00\n"
-            let head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-                + "POST /v1/units/201002/years/2020/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Authorization: Bearer \(token)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\n"
-                + "Expect: 100-continue\r\n\r\n"
+            let head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + Self.postHead(token: token, length: body.utf8.count)
             let (interim, final) = try await Self.exchange(port: port, head: head, body: body) { $0.contains("100 Continue\r\n\r\n") }
             let continued = try #require(interim.range(of: "HTTP/1.1 100 Continue\r\n"))
             let earlier = String(interim[..<continued.lowerBound])
@@ -54,15 +49,20 @@ struct ExpectContinueTests {
         try await world.app().test(.live) { client in
             let port = try #require(client.port)
             let head = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                + "POST /v1/units/201002/years/2020/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Authorization: Bearer \(token)\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n"
-                + "Expect: 100-continue\r\n\r\n"
+                + Self.postHead(token: token, length: 10)
             // Read until the server closes (or 5 s pass); the body is never sent.
             let (received, _) = try await Self.exchange(port: port, head: head, body: nil) { _ in false }
             #expect(received.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(received)")
             #expect(!received.contains("100 Continue"), "\(received)")
         }
         #expect(try await world.storedCount() == 0)
+    }
+
+    /// The head of a BLP batch POST for unit 201002 that waits for `100 Continue`.
+    static func postHead(token: String, length: Int) -> String {
+        "POST /v1/units/201002/years/2020/entries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + "Authorization: Bearer \(token)\r\nContent-Type: text/plain\r\nContent-Length: \(length)\r\n"
+            + "Expect: 100-continue\r\n\r\n"
     }
 
     /// Sends `head`, reads what arrives before the body is sent (waiting at most 5 s), sends
