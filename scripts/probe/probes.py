@@ -217,6 +217,68 @@ def p01b():
           f"change.total {before['change']['total']} → {after['change']['total']}")
 
 
+def canonical(prev, chain, seq, at, actor, role, channel, action, entry_id, revision, from_state, to_state, reason, changes):
+    """The audit event's canonical bytes (format BAUD1 of Sources/Workflow/AuditRecord+Canonical.swift)."""
+    import struct
+
+    def u64(n):
+        return struct.pack(">Q", n & 0xFFFFFFFFFFFFFFFF)
+
+    def s(text):
+        b = text.encode()
+        return u64(len(b)) + b
+
+    def opt(value, enc):
+        return b"\x00" if value is None else b"\x01" + enc(value)
+    out = b"BAUD1" + u64(len(prev)) + prev + s(chain) + u64(seq) + u64(at) + s(actor) + s(role) + s(channel) + s(action)
+    out += opt(entry_id, lambda v: uuid.UUID(v).bytes) + opt(revision, u64)
+    out += opt(from_state, s) + opt(to_state, s) + opt(reason, s)
+    items = sorted(changes.items(), key=lambda kv: kv[0].encode())
+    out += u64(len(items)) + b"".join(s(k) + s(v) for k, v in items)
+    return out
+
+
+def verify_audit():
+    """budgetctl audit verify as the auditor, with the public key when the suite has one."""
+    args = ["audit", "verify"]
+    if os.environ.get("PROBE_AUDIT_PUBLIC_KEY"):
+        args += ["--public-key", os.environ["PROBE_AUDIT_PUBLIC_KEY"]]
+    return budgetctl(*args, user="auditor")
+
+
+@probe("P02", "an event forged by the application role, hash recomputed and head moved, fails audit verify")
+def p02():
+    import hashlib
+    rc, out, err = verify_audit()
+    check(rc == 0, f"verify before the forgery: exit {rc}: {out}{err}")
+    eid, code = create()
+    rc, row, err = psql(f"SELECT chain, seq, encode(hash, 'hex'), revision FROM audit_events WHERE entry_id = '{eid}' ORDER BY seq DESC LIMIT 1")
+    check(rc == 0 and row, f"setup: {err}")
+    chain, seq, head, revision = row.split("|")
+    seq, prev = int(seq) + 1, bytes.fromhex(head)
+    at = int(time.time() * 1_000_000)
+    digest = hashlib.sha256(canonical(prev, chain, seq, at, "finance", "finance_reviewer", "cli", "waive", eid,
+                                      int(revision), None, None, "forged", {"rule": "V4"})).hexdigest()
+    rc, _, err = psql(f"""BEGIN; SET LOCAL ROLE budget_app;
+        INSERT INTO audit_events (chain, seq, at, actor, role, channel, action, entry_id, revision, reason, changes, prev_hash, hash)
+        VALUES ('{chain}', {seq}, to_timestamp({at} / 1000000.0), 'finance', 'finance_reviewer', 'cli', 'waive', '{eid}', {revision},
+                'forged', '{{"rule": "V4"}}', '\\x{head}', '\\x{digest}');
+        UPDATE audit_chain_heads SET seq = {seq}, hash = '\\x{digest}' WHERE chain = '{chain}';
+        COMMIT;""")
+    check(rc == 0, f"setup: the application role could not append ({err}); the probe needs it to")
+    time.sleep(float(os.environ.get("PROBE_CHECKPOINT_WAIT", "0")))
+    rc, out, err = verify_audit()
+    check(rc != 0, "audit verify accepted the forged event")
+    return (out + err).strip().splitlines()[-1][:120] if (out + err).strip() else None
+
+
+@probe("P03", "the application role cannot write an audit checkpoint")
+def p03():
+    rc, _, err = psql("BEGIN; SET LOCAL ROLE budget_app; INSERT INTO audit_checkpoints (chains, events, heads) "
+                      "VALUES (0, 0, '{}'); COMMIT;")
+    check(rc != 0, "budget_app inserted a checkpoint row")
+
+
 @probe("P04", "the server's database role is not a superuser and cannot switch the audit triggers off")
 def p04():
     rc, users, err = psql("SELECT DISTINCT usename FROM pg_stat_activity WHERE backend_type = 'client backend' "
