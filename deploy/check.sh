@@ -155,9 +155,12 @@ proto=$(curl_tls -o /dev/null -w '%{http_version}' "$https/healthz")
 step "4. nginx (deploy/nginx.conf) on https://127.0.0.1:$https_port, HTTP/$proto, verified certificate: disclosure 1012.49, token read 200, no token 401, /metrics 403"
 
 # --- 5. backups and restores ----------------------------------------------------------------------
-fingerprint() {  # the published disclosure and the audit log's size, of one database
-    DATABASE_URL=$1 "$ctl" disclosure --department 201 --year 2020 --format json --as auditor | sha256sum | cut -c1-16
-    psql -X -tA "$1" -c "SELECT count(*) FROM audit_events"
+fingerprint() {  # the published disclosure, the audit log's size and the 2021 control figure, of one database
+    local json
+    json=$(DATABASE_URL=$1 "$ctl" disclosure --department 201 --year 2020 --format json) || fail "no disclosure from $1"
+    grep -q '1012.49' <<<"$json" || fail "the disclosure from $1 lacks 1012.49"
+    printf '%s' "$json" | sha256sum | cut -c1-16
+    psql -X -tA "$1" -c "SELECT count(*) FROM audit_events" -c "SELECT count(*) FROM control_figures WHERE year = 2021"
 }
 before=$(fingerprint "$server_url")
 # (a) logical: pg_dump as the owner, restore into a new database of the same owner.
@@ -170,9 +173,11 @@ DATABASE_URL=$restored_url "$ctl" audit verify --as auditor >/dev/null || fail "
 psql -X -q "$restored_url" -c "ALTER TABLE audit_events DISABLE TRIGGER ALL" >/dev/null 2>&1 && fail "the restore lost the ownership"
 step "5a. pg_dump -Fc → pg_restore into budget_restored: audit verify ok, same disclosure and audit log, grants kept"
 # (b) physical: a base backup, more work, then recovery from the archived WAL on a second cluster.
-as_pg "$PG_BIN/pg_basebackup" -h "$work/sock" -p "$pg_port" -U postgres -D "$work/base" -X none -c fast
+as_pg "$PG_BIN/pg_basebackup" -h "$work/sock" -p "$pg_port" -U postgres -D "$work/base" -X none -c fast 2>"$work/basebackup.log" \
+    || { cat "$work/basebackup.log" >&2; fail "pg_basebackup failed"; }
 DATABASE_URL=$server_url "$ctl" control set --unit 201002 --year 2021 --amount 12000000.00 --as finance >/dev/null
 after=$(fingerprint "$server_url")
+[ "$after" != "$before" ] || fail "the change after the base backup is not visible"
 su_psql -d postgres -c "SELECT pg_switch_wal()" >/dev/null
 for _ in $(seq 1 50); do
     [ "$(su_psql -d postgres -tAc "SELECT last_archived_wal >= pg_walfile_name(pg_current_wal_lsn() - 1) FROM pg_stat_archiver")" = t ] && break

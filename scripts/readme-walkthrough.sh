@@ -10,7 +10,7 @@
 # unexpectedly stops it; an expected failure is written `… || echo "exit $?"` in the README).
 # Every ```text block there lists lines that must appear in the output, in order (`…` stands for
 # anything). Last, it checks that the server's role cannot switch the audit log's triggers off.
-# About 20 s with debug binaries. Works as root.
+# About 20 s with debug binaries. Works as root. WALKTHROUGH_OUTPUT=FILE keeps what the commands printed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -79,6 +79,7 @@ if [ $rc -ne 0 ]; then
     fail "a README command failed (exit $rc; the last lines above)"
 fi
 echo "walkthrough: the README's commands ran in $((SECONDS - start)) s" >&2
+[ -n "${WALKTHROUGH_OUTPUT:-}" ] && cp "$work/out.txt" "$WALKTHROUGH_OUTPUT"   # to read what they printed
 
 # Each expected line, in order; `…` matches anything.
 python3 - "$work/out.txt" "$work/expected.txt" <<'PY' || { cat "$work/out.txt" >&2; fail "output differs from the README"; }

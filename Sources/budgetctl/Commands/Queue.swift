@@ -63,20 +63,21 @@ struct Queue: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let (queued, pending, state) = try await db.withSession(identity) { session in
+            typealias Found = ([EntryService.QueuedEntry], [DisclosureService.PendingPublication], EntryState)
+            let (queued, pending, listed): Found = try await db.withSession(identity) { session -> Found in
                 let caller = try await session.caller(for: "queue")
-                let state = state.flatMap(EntryState.init(rawValue:)) ?? Self.defaultState(for: caller.actor.role)
+                let listed = self.state.flatMap(EntryState.init(rawValue:)) ?? Self.defaultState(for: caller.actor.role)
                 let queued = publications ? [] : try await session.entries.queue(
-                    state: state, year: year, department: department, limit: limit, for: caller)
+                    state: listed, year: year, department: department, limit: limit, for: caller)
                 // The 20-day clock, for those who may see the department-years concerned.
                 let scope: String?? = switch caller.actor.role {
                 case .financeReviewer, .auditor: .some(department)
                 case .departmentReviewer: .some(caller.actor.orgCode)
                 case .officer, .admin: .none
                 }
-                guard case .some(let departmentFilter) = scope else { return (queued, [DisclosureService.PendingPublication](), state) }
+                guard case .some(let departmentFilter) = scope else { return (queued, [], listed) }
                 let pending = try await DisclosureService(pool: session.pool).pendingPublications(department: departmentFilter, year: year)
-                return (queued, pending, state)
+                return (queued, pending, listed)
             }
             if publications {
                 switch output.format {
@@ -85,7 +86,7 @@ struct Queue: AsyncParsableCommand {
                 }
                 return
             }
-            try printEntries(queued, state: state)
+            try printEntries(queued, state: listed)
             if output.format == .table { printPending(pending, emptyMessage: nil) }
         }
     }
