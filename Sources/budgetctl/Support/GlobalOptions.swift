@@ -86,7 +86,7 @@ struct Session: Sendable {
         let caller: Caller
         do {
             caller = try await admin.user(named: name, channel: .cli)
-        } catch let error as WorkflowError where error.category == .unauthorized {
+        } catch let error as WorkflowError where error.category == .notFound {
             // A misspelt --as is a name that does not exist: exit 3, like any other lookup.
             throw CLIError.notFound("no active user named \(name) (--as or BUDGETCTL_USER); `budgetctl user list --as ADMIN` lists them")
         }
