@@ -84,7 +84,8 @@ serve: the users' API tokens: $session_dir/sample-tokens.env (written when the s
 serve: stop the server with Ctrl-C.
 EOF
 if [ "$private_cluster" = yes ]; then
-    echo "serve: PostgreSQL keeps running after that; stop it with: bash deploy/pg-stop.sh" >&2
+    echo "serve: PostgreSQL keeps running after that; stop it with:" \
+        "${BUDGET_PG_DATA:+BUDGET_PG_DATA=$BUDGET_PG_DATA }${BUDGET_PG_PORT:+BUDGET_PG_PORT=$BUDGET_PG_PORT }bash deploy/pg-stop.sh" >&2
 fi
 echo >&2
 

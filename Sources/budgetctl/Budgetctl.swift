@@ -19,8 +19,8 @@ struct Budgetctl: AsyncParsableCommand {
             (illegal transition, stale, duplicate), 5 database unavailable or not migrated.
 
             Example:
-              export DATABASE_URL=postgresql://postgres@127.0.0.1:54329/budget
-              budgetctl migrate
+              DATABASE_URL=postgresql://budget_owner@127.0.0.1:54329/budget budgetctl migrate
+              export DATABASE_URL=postgresql://budget_server@127.0.0.1:54329/budget
               budgetctl user add --name admin --role admin
               budgetctl queue --as finance
             """,
