@@ -30,7 +30,11 @@ if [ -z "$src" ]; then
     if [ -x .build/release/budget-server ] && [ -x .build/release/budgetctl ]; then src=.build/release; else src=.build/debug; fi
 fi
 [ -x "$src/budget-server" ] && [ -x "$src/budgetctl" ] || fail "no budget-server/budgetctl in $src (swift build -c release first)"
-command -v nginx >/dev/null || { step "installing nginx-light"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+if ! command -v nginx >/dev/null; then
+    step "installing nginx-light (Debian's package, about 20 s)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+fi
+command -v openssl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >/dev/null
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 
 work=$(mktemp -d /tmp/budget-deploy-check.XXXXXX)
