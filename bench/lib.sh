@@ -50,7 +50,7 @@ bench_build() {
 bench_pg_start() {
     export BUDGET_PG_DATA="$BENCH_WORK/pg" BUDGET_PG_PORT=${BENCH_PG_PORT:-$(bench_free_port)} BUDGET_PG_DB=budget
     mkdir -p "$BUDGET_PG_DATA"
-    DATABASE_URL=$(bash "$bench_root/deploy/pg-start.sh" 2>"$BENCH_WORK/pg-start.log" | tail -n 1) \
+    DATABASE_URL=$(bash "$bench_root/deploy/pg-start.sh" superuser 2>"$BENCH_WORK/pg-start.log" | tail -n 1) \
         || { cat "$BENCH_WORK/pg-start.log" >&2; die "PostgreSQL did not start"; }
     export DATABASE_URL
     PSQL=(psql -X -q -v ON_ERROR_STOP=1 -d "$DATABASE_URL")

@@ -32,4 +32,10 @@ pg_socket="$BUDGET_PG_DATA/sock"
 if [ ${#pg_socket} -gt 80 ]; then
     pg_socket="/tmp/budget-pg-sock-$(printf '%s' "$BUDGET_PG_DATA" | sha1sum | cut -c1-10)"
 fi
-DATABASE_URL="postgresql://postgres@127.0.0.1:$BUDGET_PG_PORT/$BUDGET_PG_DB"
+# The roles of deploy/roles.sql, which pg-start.sh creates: migrations run as the owner, the server and
+# budgetctl as budget_server (member of budget_app only, so it cannot switch the audit triggers off).
+# The superuser is for the DBA's own work (and the tests, which create databases).
+BUDGET_OWNER_URL="postgresql://budget_owner@127.0.0.1:$BUDGET_PG_PORT/$BUDGET_PG_DB"
+BUDGET_SERVER_URL="postgresql://budget_server@127.0.0.1:$BUDGET_PG_PORT/$BUDGET_PG_DB"
+BUDGET_SUPERUSER_URL="postgresql://postgres@127.0.0.1:$BUDGET_PG_PORT/$BUDGET_PG_DB"
+DATABASE_URL=$BUDGET_SERVER_URL

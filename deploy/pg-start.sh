@@ -1,9 +1,22 @@
 #!/usr/bin/env bash
-# Creates (first time) and starts a private PostgreSQL cluster, then prints its DATABASE_URL.
-# Works as root (PostgreSQL then runs as the `postgres` user) and as a normal user.
-# Settings: see pg-env.sh. Only the last line of output is the URL, for `$(deploy/pg-start.sh | tail -1)`.
+# Creates (first time) and starts a private PostgreSQL cluster with the roles of deploy/roles.sql,
+# then prints a DATABASE_URL. Works as root (PostgreSQL then runs as the `postgres` user) and as a
+# normal user. Settings: see pg-env.sh.
+#
+#   deploy/pg-start.sh [server|owner|superuser]
+#
+# The last line of output is the URL of the role asked for, for `$(deploy/pg-start.sh | tail -1)`:
+# server (default) is budget_server, the least-privilege login of the server and budgetctl; owner
+# is budget_owner, which owns the schema and runs `budgetctl migrate`; superuser is `postgres`.
+# Local connections need no password (trust): this cluster is for one machine's development.
 set -euo pipefail
 source "$(dirname "$0")/pg-env.sh"
+case ${1:-server} in
+    server) url=$BUDGET_SERVER_URL ;;
+    owner) url=$BUDGET_OWNER_URL ;;
+    superuser) url=$BUDGET_SUPERUSER_URL ;;
+    *) echo "usage: deploy/pg-start.sh [server|owner|superuser]" >&2; exit 2 ;;
+esac
 
 mkdir -p "$BUDGET_PG_DATA" "$pg_socket"
 if [ "$pg_user" = postgres ]; then
@@ -26,9 +39,54 @@ else
         || { tail -n 20 "$BUDGET_PG_DATA/postgres.log" >&2; exit 1; }
 fi
 
-psql_admin() { psql -X -q -h "$pg_socket" -p "$BUDGET_PG_PORT" -U postgres "$@"; }
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h "$pg_socket" -p "$BUDGET_PG_PORT" -U postgres "$@"; }
+# The roles of deploy/roles.sql, created once per cluster.
+psql_admin -d postgres >&2 <<'SQL'
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'budget_owner') THEN CREATE ROLE budget_owner LOGIN; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'budget_app') THEN CREATE ROLE budget_app NOLOGIN; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'budget_server') THEN
+        CREATE ROLE budget_server LOGIN IN ROLE budget_app;
+    END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;  -- a concurrent start created them
+END
+$$;
+SQL
 if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$BUDGET_PG_DB'")" ]; then
-    psql_admin -d postgres -c "CREATE DATABASE \"$BUDGET_PG_DB\" ENCODING 'UTF8' TEMPLATE template0" >&2
+    psql_admin -d postgres -c "CREATE DATABASE \"$BUDGET_PG_DB\" OWNER budget_owner ENCODING 'UTF8' TEMPLATE template0" >&2
 fi
+# The owner owns the database and everything in it; a database made by an older version of this
+# script (owned by postgres) is handed over, so the server's role never holds more than budget_app.
+psql_admin -d "$BUDGET_PG_DB" >&2 <<SQL
+ALTER DATABASE "$BUDGET_PG_DB" OWNER TO budget_owner;
+ALTER SCHEMA public OWNER TO budget_owner;
+REVOKE ALL ON SCHEMA public FROM PUBLIC;
+GRANT USAGE ON SCHEMA public TO budget_app;
+DO \$\$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+               AND c.relowner <> 'budget_owner'::regrole
+               -- a sequence owned by a column follows its table
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass
+                               AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO budget_owner',
+                       CASE r.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
+                       r.name);
+    END LOOP;
+    FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public' AND p.proowner <> 'budget_owner'::regrole
+    LOOP
+        EXECUTE format('ALTER ROUTINE %s OWNER TO budget_owner', r.name);
+    END LOOP;
+END
+\$\$;
+SQL
 echo "PostgreSQL listening on 127.0.0.1:$BUDGET_PG_PORT and $pg_socket" >&2
-echo "$DATABASE_URL"
+echo "migrations connect as the owner: DATABASE_URL=$BUDGET_OWNER_URL" >&2
+echo "$url"

@@ -23,7 +23,7 @@ unset BUDGETCTL_USER
 admin=admin
 tokens=${BUDGET_TOKENS_FILE:-${BUDGET_PG_DATA:-$root/.pgdata}/sample-tokens.env}
 
-# Already loaded? `org list` exits 1 while the admin does not exist yet (a fresh database).
+# Already loaded? `org list` exits 3 while the admin does not exist yet (a fresh database).
 set +e
 orgs=$("$ctl" org list --as "$admin" 2>/tmp/load-sample.$$.err)
 rc=$?
@@ -36,7 +36,7 @@ case $rc in
             exit 0
         fi
         bootstrap=no ;;
-    1) bootstrap=yes ;;
+    1|3) bootstrap=yes ;;   # 3: no user "admin" yet (older versions: 1)
     *) cat /tmp/load-sample.$$.err >&2; rm -f /tmp/load-sample.$$.err; exit $rc ;;
 esac
 rm -f /tmp/load-sample.$$.err

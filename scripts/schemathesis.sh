@@ -79,7 +79,8 @@ export DATABASE_URL
 unset BUDGETCTL_USER
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" "$@"; }
 
-"$bin/budgetctl" migrate >&2
+# Migrations as the schema owner; the server and budgetctl as budget_server (deploy/roles.sql).
+DATABASE_URL=$(bash deploy/pg-start.sh owner 2>/dev/null | tail -n 1) "$bin/budgetctl" migrate >&2
 
 # --- organizations and users --------------------------------------------------------------------
 declare -A tokens=()

@@ -17,7 +17,13 @@ extension Validator {
         guard let amount = try? draft.sources.checkedTotal() else {
             return violations + [Violation(rule: .v1, field: "amount", message: "the sum of the funding sources is out of range")]
         }
-        if amount.fen <= 0 {
+        if amount.fen == 0, draft.sources.named.allSatisfy({ $0.amount == .zero }) {
+            // The amount is not typed: it is the sum of the sources, so name them.
+            let sources = draft.sources.named.map(\.field).joined(separator: ", ")
+            violations.append(Violation(
+                rule: .v1, field: "amount",
+                message: "no funding source amount given: the amount is the sum of \(sources) and must be greater than zero"))
+        } else if amount.fen <= 0 {
             violations.append(Violation(rule: .v1, field: "amount", message: "amount must be greater than zero (\(amount))"))
         }
         if amount > maxAmount {

@@ -78,6 +78,10 @@ public enum WorkflowError: Error, Sendable, Hashable {
         case .forbidden(let why):
             return why
         case .illegalTransition(let state, let action):
+            let already: Set<EntryState> = [.departmentReview, .financeReview, .approved, .published]
+            if action == .submit, already.contains(state) {
+                return "illegal transition: cannot submit an entry in state \(state.rawValue): it is already submitted"
+            }
             return "illegal transition: cannot \(action.rawValue) an entry in state \(state.rawValue)"
         case .reasonRequired(let action):
             return "\(action) requires a non-empty reason"

@@ -19,8 +19,8 @@ struct Budgetctl: AsyncParsableCommand {
             (illegal transition, stale, duplicate), 5 database unavailable or not migrated.
 
             Example:
-              export DATABASE_URL=postgresql://postgres@127.0.0.1:54329/budget
-              budgetctl migrate
+              DATABASE_URL=postgresql://budget_owner@127.0.0.1:54329/budget budgetctl migrate
+              export DATABASE_URL=postgresql://budget_server@127.0.0.1:54329/budget
               budgetctl user add --name admin --role admin
               budgetctl queue --as finance
             """,
@@ -33,6 +33,10 @@ struct Budgetctl: AsyncParsableCommand {
     /// ArgumentParser's own entry point, except that usage errors exit 2 (its default is 64) with
     /// a `budgetctl:` reason line, like every other failure.
     static func main() async {
+        if let unknown = unknownCommand(in: Array(CommandLine.arguments.dropFirst())) {
+            FileHandle.standardError.write(Data("budgetctl: \(unknown)\n".utf8))
+            Foundation.exit(CLIError.Kind.usage.rawValue)
+        }
         do {
             var command = try await asyncParseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -49,5 +53,44 @@ struct Budgetctl: AsyncParsableCommand {
             FileHandle.standardError.write(Data(text.utf8))
             Foundation.exit(CLIError.Kind.usage.rawValue)
         }
+    }
+
+    /// "unknown command aprove; did you mean approve?" for a word that names no subcommand where one
+    /// is expected; ArgumentParser would complain about a later option instead (`Unknown option '--all'`).
+    static func unknownCommand(in arguments: [String]) -> String? {
+        var command: any ParsableCommand.Type = Budgetctl.self
+        var path = ["budgetctl"]
+        for argument in arguments {
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty, !argument.hasPrefix("-") else { return nil }
+            let names = subcommands.map { $0._commandName }
+            guard let index = names.firstIndex(of: argument) else {
+                if argument == "help" { return nil }
+                let close = names.filter { editDistance($0, argument) <= 2 || ($0.hasPrefix(argument) && argument.count >= 2) }
+                let hint = close.isEmpty
+                    ? "; the commands are \(names.joined(separator: ", "))"
+                    : "; did you mean \(close.joined(separator: " or "))?"
+                let place = path.count > 1 ? " of \(path.joined(separator: " "))" : ""
+                return "unknown command \(argument)\(place)\(hint) (`\(path.joined(separator: " ")) --help` lists them)"
+            }
+            command = subcommands[index]
+            path.append(argument)
+        }
+        return nil
+    }
+
+    /// Levenshtein distance, for the did-you-mean hint.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 }

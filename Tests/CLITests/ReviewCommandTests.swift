@@ -145,7 +145,7 @@ struct ReviewCommandTests {
         #expect(try world.state("D-1") == "draft")
 
         let stranger = try await world.run(["queue"], as: "mallory")
-        #expect(stranger.status == 1)
+        #expect(stranger.status == 3)
         #expect(stranger.stderr.contains("no active user named mallory"))
         let nobody = try await world.run(["queue"])
         #expect(nobody.status == 2)

@@ -106,6 +106,10 @@ struct DisclosureCheckTests {
         let silent = try F.disclosure(drafts, baseline: baseline)
         #expect(silent.threePublic.reason == "")
         #expect(silent.checks().map(\.code) == [.threePublicReason])
+        // The subject is what to fill in and the message says where to send it (the code is not repeated).
+        #expect(silent.checks().first?.subject == "narrative.three_public_reason")
+        #expect(silent.checks().first?.message.contains("narrative section=three_public_reason") == true)
+        #expect(silent.checks().first?.message.contains("/disclosure-inputs") == true)
         let explained = try F.disclosure(drafts, baseline: baseline, narrative: Narrative([.threePublicReason: "接待任务增加"]))
         #expect(explained.threePublic.reason == "接待任务增加")
         #expect(explained.checks() == [])

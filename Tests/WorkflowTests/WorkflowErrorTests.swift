@@ -44,7 +44,12 @@ struct WorkflowErrorTests {
         #expect(WorkflowError.notFound(resource: "entry").message == "entry not found")
         #expect(WorkflowError.reasonRequired(action: "reject").message == "reject requires a non-empty reason")
         #expect(WorkflowError.staleVersion(expected: 3, actual: 4).message.contains("4"))
+        #expect(WorkflowError.illegalTransition(state: .draft, action: .approve).description
+            == "illegal_transition: illegal transition: cannot approve an entry in state draft")
+        // A second submit says why it is refused.
         #expect(WorkflowError.illegalTransition(state: .published, action: .submit).description
-            == "illegal_transition: illegal transition: cannot submit an entry in state published")
+            == "illegal_transition: illegal transition: cannot submit an entry in state published: it is already submitted")
+        #expect(WorkflowError.illegalTransition(state: .discarded, action: .submit).message
+            == "illegal transition: cannot submit an entry in state discarded")
     }
 }

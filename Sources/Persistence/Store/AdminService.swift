@@ -155,9 +155,11 @@ public struct AdminService: Sendable {
     /// A registered, active user by name (`budgetctl --as`).
     public func user(named name: String, channel: Channel = .cli) async throws -> Caller {
         try await pool.withConnection { connection in
+            // A name never registered is not found; a revoked user is refused.
             guard let row = try connection.query("""
-                SELECT name, role, org_code FROM users WHERE name = \(name) AND revoked_at IS NULL
-                """).first else { throw WorkflowError.unauthorized("no active user named \(name)") }
+                SELECT name, role, org_code, revoked_at IS NOT NULL AS revoked FROM users WHERE name = \(name)
+                """).first else { throw WorkflowError.notFound(resource: "user \(name)") }
+            if try row.decode("revoked", as: Bool.self) { throw WorkflowError.unauthorized("no active user named \(name) (revoked)") }
             return try Self.caller(row, channel: channel)
         }
     }

@@ -58,7 +58,7 @@ extension EntryService {
             if !checks.isEmpty, override?.isEmpty ?? true {
                 throw WorkflowError.batchFailed(
                     "publication blocked by \(checks.count) failed cross-check(s); fix the entries or publish with an override reason",
-                    details: checks.map { ErrorDetail(field: $0.subject, message: "\($0.code.rawValue): \($0.message)") },
+                    details: checks.map { ErrorDetail(field: $0.subject, message: "\($0.message) (check \($0.code.rawValue))") },
                     category: .validation)
             }
             try connection.query("""

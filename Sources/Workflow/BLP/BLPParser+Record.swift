@@ -6,6 +6,8 @@ extension BLPParser {
         var code: BLPErrorCode
         var field: String?
         var reason: String
+        /// A word with no `=` after it, where a key was expected.
+        var word: String?
     }
 
     mutating func parseRecord(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) {
@@ -66,7 +68,12 @@ extension BLPParser {
                 }
             }
         } catch {
-            lineErrors.append(BLPError(line: line, field: error.field, code: error.code, reason: error.reason))
+            var reason = error.reason
+            // `name=督查 调研`: a bare word after a field is most likely the rest of an unquoted value.
+            if let word = error.word, let last = fields.last {
+                reason += "; to put a space in a value, quote it: \(last.key)=\(BLPText.quoted(last.value + " " + word))"
+            }
+            lineErrors.append(BLPError(line: line, field: error.field, code: error.code, reason: reason))
         }
 
         guard lineErrors.isEmpty else {
@@ -120,14 +127,16 @@ extension BLPParser {
         guard !key.isEmpty else {
             throw SyntaxError(code: .badKey, reason: "'=' with no key before it")
         }
+        let bare = !(index < bytes.count && bytes[index] == BLPText.equals)
         guard isName else {
             throw SyntaxError(
                 code: .badKey,
-                reason: "bad key \(BLPText.quoted(key)): keys are lowercase letters, digits and _, starting with a letter"
+                reason: "bad key \(BLPText.quoted(key)): keys are lowercase letters, digits and _, starting with a letter",
+                word: bare ? key : nil
             )
         }
-        guard index < bytes.count && bytes[index] == BLPText.equals else {
-            throw SyntaxError(code: .missingValue, field: key, reason: "\(key) has no value: write \(key)=…")
+        guard !bare else {
+            throw SyntaxError(code: .missingValue, field: key, reason: "\(key) has no value: write \(key)=…", word: key)
         }
         index += 1
         return key

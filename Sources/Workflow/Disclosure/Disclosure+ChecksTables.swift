@@ -20,9 +20,13 @@ extension Disclosure {
             if change.total.money != .zero || [change.abroad, change.vehiclePurchase, change.vehicleOperation, change.reception]
                 .contains(where: { $0.money != .zero }),
                 threePublic.reason.allSatisfy(\.isWhitespace) {
+                // The subject names what to fill in, and the message says how (the code already says what failed).
                 found.append(DisclosureCheck(
-                    code: .threePublicReason, subject: "three_public.reason",
-                    message: "“三公”经费 changed (合计 \(change.total)万元) but no reason (变化原因) is given"))
+                    code: .threePublicReason, subject: "narrative.three_public_reason",
+                    message: "“三公”经费 changed (合计 \(change.total)万元) but no reason (变化原因) is given; "
+                        + "send a record `narrative section=three_public_reason text=\"…\"` to "
+                        + "POST /v1/departments/\(department.code)/years/\(year)/disclosure-inputs "
+                        + "or `budgetctl import FILE --department \(department.code) --year \(year)`"))
             }
         }
         return found

@@ -7,10 +7,11 @@ struct Migrate: AsyncParsableCommand {
         abstract: "Apply pending schema migrations from sql/migrations, in order.",
         discussion: """
             Each migration runs in its own transaction and is recorded with its checksum; an applied \
-            migration whose file has changed is refused. Running it again is a no-op.
+            migration whose file has changed is refused. Running it again is a no-op. Connect as the \
+            schema owner (budget_owner of deploy/roles.sql), not as the server's role.
 
             Example:
-              DATABASE_URL=postgresql://postgres@127.0.0.1:54329/budget budgetctl migrate
+              DATABASE_URL=postgresql://budget_owner@127.0.0.1:54329/budget budgetctl migrate
             """
     )
 

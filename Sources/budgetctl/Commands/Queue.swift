@@ -8,21 +8,25 @@ struct Queue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the entries awaiting review, oldest first, with unit, amount and age.",
         discussion: """
-            By default the entries awaiting the finance bureau (state finance_review). The age is the \
-            time since the entry entered its state. Only entries within the acting user's scope show. \
+            By default the entries awaiting the acting user's role: department_review for a \
+            department reviewer (its department's units), finance_review for the finance bureau and \
+            the auditor, draft for an officer (its unit's drafts, rejected ones included, to complete \
+            and submit). --state lists another state. The age is the time since the entry entered \
+            its state. Only entries within the acting user's scope show. \
             Below them, the department-years approved but not yet published, with the days left of \
             the 20-day publication deadline (or how long overdue); --publications lists only those.
 
             Example:
               budgetctl queue --as finance
               budgetctl queue --as finance --department 201 --year 2020 --format json
-              budgetctl queue --as reviewer-201 --state department_review
+              budgetctl queue --as reviewer-201
+              budgetctl queue --as finance --state department_review
               budgetctl queue --as finance --publications --format json
             """
     )
 
-    @Option(help: "The state to list: \(EntryState.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var state: String = EntryState.financeReview.rawValue
+    @Option(help: "The state to list: \(EntryState.allCases.map(\.rawValue).joined(separator: ", ")) (default: what the acting user's role acts on).")
+    var state: String?
     @Option(help: "Only this fiscal year.") var year: Int?
     @Option(help: "Only the units of this department.") var department: String?
     @Option(help: "At most this many entries (1–1000).") var limit: Int = 1000
@@ -34,7 +38,7 @@ struct Queue: AsyncParsableCommand {
 
     func validate() throws {
         try output.require([.table, .json])
-        guard EntryState(rawValue: state) != nil else {
+        if let state, EntryState(rawValue: state) == nil {
             throw ValidationError("--state must be one of \(EntryState.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard (1...EntryService.Filter.maxLimit).contains(limit) else { throw ValidationError("--limit must be 1–1000") }
@@ -59,20 +63,21 @@ struct Queue: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let state = EntryState(rawValue: state)!
-            let (queued, pending) = try await db.withSession(identity) { session in
+            typealias Found = ([EntryService.QueuedEntry], [DisclosureService.PendingPublication], EntryState)
+            let (queued, pending, listed): Found = try await db.withSession(identity) { session -> Found in
                 let caller = try await session.caller(for: "queue")
+                let listed = self.state.flatMap(EntryState.init(rawValue:)) ?? Self.defaultState(for: caller.actor.role)
                 let queued = publications ? [] : try await session.entries.queue(
-                    state: state, year: year, department: department, limit: limit, for: caller)
+                    state: listed, year: year, department: department, limit: limit, for: caller)
                 // The 20-day clock, for those who may see the department-years concerned.
                 let scope: String?? = switch caller.actor.role {
                 case .financeReviewer, .auditor: .some(department)
                 case .departmentReviewer: .some(caller.actor.orgCode)
                 case .officer, .admin: .none
                 }
-                guard case .some(let departmentFilter) = scope else { return (queued, [DisclosureService.PendingPublication]()) }
+                guard case .some(let departmentFilter) = scope else { return (queued, [], listed) }
                 let pending = try await DisclosureService(pool: session.pool).pendingPublications(department: departmentFilter, year: year)
-                return (queued, pending)
+                return (queued, pending, listed)
             }
             if publications {
                 switch output.format {
@@ -81,8 +86,17 @@ struct Queue: AsyncParsableCommand {
                 }
                 return
             }
-            try printEntries(queued, state: state)
+            try printEntries(queued, state: listed)
             if output.format == .table { printPending(pending, emptyMessage: nil) }
+        }
+    }
+
+    /// The state a role acts on: what `queue` lists without --state.
+    static func defaultState(for role: Role) -> EntryState {
+        switch role {
+        case .departmentReviewer: .departmentReview
+        case .officer: .draft
+        case .financeReviewer, .auditor, .admin: .financeReview
         }
     }
 

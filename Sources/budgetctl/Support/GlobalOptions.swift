@@ -83,7 +83,13 @@ struct Session: Sendable {
         guard let name = actingName else {
             throw CLIError.usage("\(command) needs the acting user: pass --as USER or set BUDGETCTL_USER")
         }
-        let caller = try await admin.user(named: name, channel: .cli)
+        let caller: Caller
+        do {
+            caller = try await admin.user(named: name, channel: .cli)
+        } catch let error as WorkflowError where error.category == .notFound {
+            // A misspelt --as is a name that does not exist: exit 3, like any other lookup.
+            throw CLIError.notFound("no active user named \(name) (--as or BUDGETCTL_USER); `budgetctl user list --as ADMIN` lists them")
+        }
         if let roles, !roles.contains(caller.actor.role) {
             throw WorkflowError.forbidden(
                 "\(name) is \(caller.actor.role.rawValue); \(command) needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))")
