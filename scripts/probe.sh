@@ -17,8 +17,13 @@ source "$(dirname "$0")/../bench/lib.sh"
 trap bench_cleanup EXIT
 
 bench_build
-bench_pg_start
-bench_migrate
+bench_pg_start   # DATABASE_URL: the superuser, for the probes that attack the database itself
+admin_url=$DATABASE_URL
+# As scripts/serve.sh does: migrations as the schema's owner, everything else as budget_server.
+owner_url=$(bash "$bench_root/deploy/pg-start.sh" owner 2>/dev/null | tail -n 1)
+DATABASE_URL=$(bash "$bench_root/deploy/pg-start.sh" server 2>/dev/null | tail -n 1)
+export DATABASE_URL
+DATABASE_URL=$owner_url bench_migrate
 tokens="$BENCH_WORK/tokens.env"
 BUDGET_TOKENS_FILE="$tokens" bash "$bench_root/scripts/load-sample.sh" "$BENCH_BIN/budgetctl" 2>"$BENCH_WORK/load.log" \
     || { cat "$BENCH_WORK/load.log" >&2; die "sample did not load"; }
@@ -35,5 +40,5 @@ bench_server_start probe "$port" LOG_LEVEL=info ${PROBE_SERVER_ENV:-}
 
 python3 "$bench_root/scripts/probe/probes.py" \
     --url "http://127.0.0.1:$port" --tokens "$tokens" --budgetctl "$BENCH_BIN/budgetctl" \
-    --database "$DATABASE_URL" --server-log "$BENCH_WORK/server-probe.log" --server-pid "$BENCH_PID_probe" \
+    --database "$DATABASE_URL" --admin-database "$admin_url" --server-log "$BENCH_WORK/server-probe.log" --server-pid "$BENCH_PID_probe" \
     --pg-data "$BUDGET_PG_DATA" --root "$bench_root" ${PROBE_ALL:+--all} ${PROBE_ONLY:+--only "$PROBE_ONLY"}

@@ -164,8 +164,9 @@ def budgetctl(*args, user=None, check_rc=None):
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
-def psql(sql, superuser=True):
-    p = subprocess.run(["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", ARGS.database, "-c", sql],
+def psql(sql):
+    """Runs SQL as the cluster's superuser (the probes that attack the database, and set-up)."""
+    p = subprocess.run(["psql", "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-d", ARGS.admin_database, "-c", sql],
                        capture_output=True, timeout=60)
     return p.returncode, p.stdout.decode("utf-8", "replace").strip(), p.stderr.decode("utf-8", "replace").strip()
 
@@ -745,7 +746,8 @@ def main():
     ap.add_argument("--url", required=True)
     ap.add_argument("--tokens", required=True)
     ap.add_argument("--budgetctl", required=True)
-    ap.add_argument("--database", required=True)
+    ap.add_argument("--database", required=True, help="the URL budgetctl uses (budget_server)")
+    ap.add_argument("--admin-database", required=True, help="a superuser URL, for probes that attack the database")
     ap.add_argument("--server-log")
     ap.add_argument("--server-pid", type=int)
     ap.add_argument("--pg-data")
