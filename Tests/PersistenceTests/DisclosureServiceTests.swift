@@ -74,7 +74,7 @@ struct DisclosureServiceTests {
         #expect(read.procurement.items.map(\.item) == ["台式计算机", "打印机"])
     }
 
-    @Test("a computed disclosure is served again until a publication, new inputs or a new unit, made through any instance")
+    @Test("a computed disclosure is served again until a publication (of entries or of changed inputs) or a new unit, made through any instance")
     func cache() async throws {
         let f = try await Fixture.make()
         try await publish(f, [Fixture.project("A-1")], year: 2020)
@@ -82,10 +82,18 @@ struct DisclosureServiceTests {
         let first = try await a.publicDisclosure(department: "201", year: 2020)
         #expect(try await a.publicDisclosure(department: "201", year: 2020) === first)
 
-        _ = try await b.saveInputs(.init(baseline: [:], narrative: ["duties": "新的职责"]), department: "201", year: 2020, by: f.finance)
+        // New inputs are staged: the public disclosure is still the published one, not even recomputed.
+        let saved = try await b.saveInputs(.init(baseline: [:], narrative: ["duties": "新的职责"]), department: "201", year: 2020, by: f.finance)
+        #expect(saved.publication != nil)
+        #expect(try await a.publicDisclosure(department: "201", year: 2020) === first)
+        #expect(try await DisclosureService(pool: f.db.pool).disclosure(department: "201", year: 2020).narrative[.duties] == "")
+        // Published with no approved entries: the changed inputs alone.
+        let inputsOnly = try await f.entries.publish(department: "201", year: 2020, by: f.finance)
+        #expect(inputsOnly.published.isEmpty && inputsOnly.inputsChanged == ["narrative.duties"])
         let afterInputs = try await a.publicDisclosure(department: "201", year: 2020)
         #expect(afterInputs !== first)
         #expect(afterInputs.disclosure.narrative[.duties] == "新的职责")
+        await expectError("conflict") { _ = try await f.entries.publish(department: "201", year: 2020, by: f.finance) }
 
         try await publish(f, [Fixture.project("A-2")], year: 2020)
         let afterPublication = try await a.publicDisclosure(department: "201", year: 2020)
