@@ -9,14 +9,6 @@ import Workflow
 /// integer fen (`(x * 100)::int8`, exact for NUMERIC(16,2)), so no row pays for a decimal parse;
 /// columns are read by position.
 extension DisclosureService {
-    /// Which disclosure inputs (baseline, narrative) a disclosure is built with.
-    enum InputsSource: Sendable {
-        /// What the department-year's latest publication froze: the public disclosure.
-        case published
-        /// The working copy being prepared, which the next publication cross-checks and freezes.
-        case staged
-    }
-
     /// A department-year's baseline and narrative, as stored or as frozen by a publication.
     struct Inputs: Sendable, Equatable {
         var baseline: [BaselineMetric: Money] = [:]
@@ -30,20 +22,10 @@ extension DisclosureService {
         }
     }
 
-    /// Everything a disclosure is built from, read in the caller's transaction (the public path
-    /// reads in one repeatable-read transaction, so that every query sees the same published data).
-    static func input(
-        department: String, year: Int, inputs source: InputsSource, on connection: PostgresConnection
-    ) throws -> DisclosureInput? {
-        let inputs: Inputs
-        switch source {
-        case .published: inputs = try publishedInputs(department: department, year: year, on: connection)?.inputs ?? Inputs()
-        case .staged: inputs = try stagedInputs(department: department, year: year, on: connection)
-        }
-        return try input(department: department, year: year, inputs: inputs, on: connection)
-    }
-
-    /// Everything a disclosure is built from, with the given baseline and narrative.
+    /// Everything a disclosure is built from, with the given baseline and narrative (the public
+    /// disclosure's are ``publishedInputs(department:year:on:)``), read in the caller's
+    /// transaction (the public path reads in one repeatable-read transaction, so that every query
+    /// sees the same published data).
     static func input(department: String, year: Int, inputs: Inputs, on connection: PostgresConnection) throws -> DisclosureInput? {
         var organizations: [Organization] = []
         for row in try connection.query("""

@@ -99,7 +99,9 @@ public struct DisclosureService: Sendable {
             // The fingerprint and the data from one snapshot, so the one describes the other.
             let (fingerprint, input) = try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
                 (try Self.fingerprint(department: department, year: year, on: connection),
-                 try Self.input(department: department, year: year, inputs: .published, on: connection))
+                 try Self.input(department: department, year: year,
+                                inputs: Self.publishedInputs(department: department, year: year, on: connection)?.inputs ?? Inputs(),
+                                on: connection))
             }
             guard let input, !input.entries.isEmpty else { throw WorkflowError.notFound(resource: "disclosure") }
             let computed = PublicDisclosure(try Disclosure(input))
