@@ -39,5 +39,27 @@ struct DisclosureCommandTests {
         try await world.ok(["disclosure", "--department", "201", "--year", "2020", "--format", "datapackage", "-o", folder + "/fdp"])
         let descriptor = try String(contentsOfFile: folder + "/fdp/datapackage.json", encoding: .utf8)
         #expect(descriptor.contains("CNY") && descriptor.contains("approved"))
+        // CSV files for scripts have no BOM; --bom writes one at the start of each, for Excel.
+        let plain = try Data(contentsOf: URL(fileURLWithPath: folder + "/procurement.csv"))
+        #expect(Array(plain.prefix(3)) != [0xEF, 0xBB, 0xBF])
+        try await world.ok(["disclosure", "--department", "201", "--year", "2020", "--format", "csv", "-o", folder + "/excel", "--bom"])
+        let marked = try Data(contentsOf: URL(fileURLWithPath: folder + "/excel/procurement.csv"))
+        #expect(Array(marked.prefix(3)) == [0xEF, 0xBB, 0xBF] && marked.dropFirst(3) == plain)
+        #expect(String(decoding: marked, as: UTF8.self).contains(",辆,8,0.50,4.00\r\n"))
+        #expect(try await world.run(["disclosure", "--department", "201", "--year", "2020", "--bom"]).status == 2)
+
+        // Published inputs are frozen: a new narrative is staged until the finance bureau publishes again.
+        let staged = try await world.ok(["import", "-", "--department", "201", "--year", "2020"], as: "reviewer-201",
+                                        stdin: "narrative section=duties text=\"新的职责说明\"\n")
+        #expect(staged.stdout.contains("until the finance bureau publishes again"), "\(staged.stdout)")
+        let unchanged = try await world.ok(["disclosure", "--department", "201", "--year", "2020", "--format", "json"])
+        #expect(unchanged.stdout == json.stdout)
+        let republished = try await world.ok(["publish", "--department", "201", "--year", "2020"], as: "finance")
+        #expect(republished.stdout.contains("published 0 entries") && republished.stdout.contains("disclosure inputs published: narrative.duties"),
+                "\(republished.stdout)")
+        let changed = try await world.ok(["disclosure", "--department", "201", "--year", "2020", "--format", "json"])
+        #expect(changed.stdout.contains("新的职责说明") && changed.stdout.contains("\"total\" : \"139.20\""))
+        let again = try await world.run(["publish", "--department", "201", "--year", "2020"], as: "finance")
+        #expect(again.status == 4 && again.stderr.contains("unchanged since publication"), "\(again.stderr)")
     }
 }

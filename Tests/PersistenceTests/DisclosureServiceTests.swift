@@ -74,7 +74,7 @@ struct DisclosureServiceTests {
         #expect(read.procurement.items.map(\.item) == ["台式计算机", "打印机"])
     }
 
-    @Test("a computed disclosure is served again until a publication, new inputs or a new unit, made through any instance")
+    @Test("a computed disclosure is served again until a publication (of entries or of changed inputs) or a new unit, made through any instance")
     func cache() async throws {
         let f = try await Fixture.make()
         try await publish(f, [Fixture.project("A-1")], year: 2020)
@@ -82,10 +82,18 @@ struct DisclosureServiceTests {
         let first = try await a.publicDisclosure(department: "201", year: 2020)
         #expect(try await a.publicDisclosure(department: "201", year: 2020) === first)
 
-        _ = try await b.saveInputs(.init(baseline: [:], narrative: ["duties": "新的职责"]), department: "201", year: 2020, by: f.finance)
+        // New inputs are staged: the public disclosure is still the published one, not even recomputed.
+        let saved = try await b.saveInputs(.init(baseline: [:], narrative: ["duties": "新的职责"]), department: "201", year: 2020, by: f.finance)
+        #expect(saved.publication != nil)
+        #expect(try await a.publicDisclosure(department: "201", year: 2020) === first)
+        #expect(try await DisclosureService(pool: f.db.pool).disclosure(department: "201", year: 2020).narrative[.duties] == "")
+        // Published with no approved entries: the changed inputs alone.
+        let inputsOnly = try await f.entries.publish(department: "201", year: 2020, by: f.finance)
+        #expect(inputsOnly.published.isEmpty && inputsOnly.inputsChanged == ["narrative.duties"])
         let afterInputs = try await a.publicDisclosure(department: "201", year: 2020)
         #expect(afterInputs !== first)
         #expect(afterInputs.disclosure.narrative[.duties] == "新的职责")
+        await expectError("conflict") { _ = try await f.entries.publish(department: "201", year: 2020, by: f.finance) }
 
         try await publish(f, [Fixture.project("A-2")], year: 2020)
         let afterPublication = try await a.publicDisclosure(department: "201", year: 2020)
@@ -116,6 +124,35 @@ struct DisclosureServiceTests {
         let once = try await uncached.publicDisclosure(department: "201", year: 2020)
         let twice = try await uncached.publicDisclosure(department: "201", year: 2020)
         #expect(once !== twice && once.disclosure == twice.disclosure && once.disclosure == afterUnit.disclosure)
+    }
+
+    @Test("migration 0011 freezes the inputs as they stand with each department-year's latest publication only")
+    func freezeMigration() async throws {
+        let db = try await TestPostgres.makeDatabase(migrated: false)
+        _ = try await Migrator(migrations: try TestPostgres.migrations().filter { $0.version < "0011" })
+            .migrate(pool: db.pool, logger: TestPostgres.logger)
+        let su = try db.superuser()
+        try su.query("""
+            INSERT INTO organizations (code, name, kind) VALUES ('201', '中共保定市徐水区委办公室', 'department'), ('202', '财政局', 'department')
+            """)
+        try su.query("""
+            INSERT INTO publications (id, department_code, year, published_by, entry_count)
+            VALUES (1, '201', 2020, 'finance', 15), (2, '201', 2020, 'finance', 1), (3, '202', 2020, 'finance', 2)
+            """)
+        try su.query("""
+            INSERT INTO disclosure_baselines (department_code, year, metric, amount, updated_by)
+            VALUES ('201', 2020, 'total', 8732900.00, 'reviewer-201'), ('201', 2021, 'total', 1.00, 'reviewer-201')
+            """)
+        try su.query("""
+            INSERT INTO disclosure_narratives (department_code, year, section, text, updated_by)
+            VALUES ('201', 2020, 'duties', '职责', 'reviewer-201'), ('202', 2020, 'other', '无', 'finance')
+            """)
+        _ = try await db.migrate()
+        let frozen = try su.query("""
+            SELECT publication_id || ' ' || metric || ' ' || amount AS row FROM publication_baselines
+            UNION ALL SELECT publication_id || ' ' || section || ' ' || text FROM publication_narratives ORDER BY 1
+            """).map { try $0.decode("row", as: String.self) }
+        #expect(frozen == ["2 duties 职责", "2 total 8732900.00", "3 other 无"])
     }
 
     @Test("concurrent requests for a disclosure not yet computed share one computation")

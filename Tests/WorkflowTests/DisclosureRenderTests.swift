@@ -170,8 +170,8 @@ struct DisclosureRenderTests {
         let amount = try #require(header.firstIndex(of: "amount"))
         let cells = rows.map { $0.components(separatedBy: ",") }
         #expect(try cells.map { try Money.parse($0[amount]) }.reduce(Money.zero, +) == yuan("10124900.00"))
-        #expect(cells.allSatisfy { $0.suffix(2) == ["CNY", "approved"] && $0[0] == "2020" })
-        #expect(rows[0] == "2020,201,中共保定市徐水区委办公室,201002,区委办（行政）,201-0001-JBN-RY01,工资福利支出,personnel,2013101,30101,1620000.00,CNY,approved")
-        #expect(rows.contains("2020,201,中共保定市徐水区委办公室,201002,区委办（行政）,201-0402-JBN-2ZGZ,高清视频会议系统维护租赁费,project,2013102,,22800.00,CNY,approved"))
+        #expect(cells.allSatisfy { $0.suffix(2) == ["CNY", "published"] && $0[0] == "2020" })
+        #expect(rows[0] == "2020,201,中共保定市徐水区委办公室,201002,区委办（行政）,201-0001-JBN-RY01,工资福利支出,personnel,2013101,30101,1620000.00,CNY,published")
+        #expect(rows.contains("2020,201,中共保定市徐水区委办公室,201002,区委办（行政）,201-0402-JBN-2ZGZ,高清视频会议系统维护租赁费,project,2013102,,22800.00,CNY,published"))
     }
 }

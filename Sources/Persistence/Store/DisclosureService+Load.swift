@@ -9,9 +9,24 @@ import Workflow
 /// integer fen (`(x * 100)::int8`, exact for NUMERIC(16,2)), so no row pays for a decimal parse;
 /// columns are read by position.
 extension DisclosureService {
-    /// Everything a disclosure is built from, read in the caller's transaction (the public path
-    /// reads in one repeatable-read transaction, so that every query sees the same published data).
-    static func input(department: String, year: Int, on connection: PostgresConnection) throws -> DisclosureInput? {
+    /// A department-year's baseline and narrative, as stored or as frozen by a publication.
+    struct Inputs: Sendable, Equatable {
+        var baseline: [BaselineMetric: Money] = [:]
+        var narrative: [NarrativeSection: String] = [:]
+
+        /// The inputs that differ from `other` (`baseline.total`, `narrative.duties`…), sorted.
+        func changed(from other: Inputs) -> [String] {
+            let metrics = Set(baseline.keys).union(other.baseline.keys).filter { baseline[$0] != other.baseline[$0] }
+            let sections = Set(narrative.keys).union(other.narrative.keys).filter { narrative[$0] != other.narrative[$0] }
+            return (metrics.map { "baseline." + $0.rawValue } + sections.map { "narrative." + $0.rawValue }).sorted()
+        }
+    }
+
+    /// Everything a disclosure is built from, with the given baseline and narrative (the public
+    /// disclosure's are ``publishedInputs(department:year:on:)``), read in the caller's
+    /// transaction (the public path reads in one repeatable-read transaction, so that every query
+    /// sees the same published data).
+    static func input(department: String, year: Int, inputs: Inputs, on connection: PostgresConnection) throws -> DisclosureInput? {
         var organizations: [Organization] = []
         for row in try connection.query("""
             SELECT code, name, kind, parent_code, nature, level, funding FROM organizations
@@ -25,21 +40,54 @@ extension DisclosureService {
         guard let departmentOrg = organizations.first(where: { $0.code == department && $0.kind == .department }) else { return nil }
         let entries = try published(department: department, year: year, on: connection)
         let previous = try ledger(department: department, year: year - 1, on: connection)
-        var baseline: [BaselineMetric: Money] = [:]
-        for row in try connection.query("""
-            SELECT metric, amount FROM disclosure_baselines WHERE department_code = \(department) AND year = \(year)
-            """) {
-            if let metric = BaselineMetric(rawValue: try row.decode("metric")) { baseline[metric] = try row.decode("amount") }
-        }
-        var narrative: [NarrativeSection: String] = [:]
-        for row in try connection.query("""
-            SELECT section, text FROM disclosure_narratives WHERE department_code = \(department) AND year = \(year)
-            """) {
-            if let section = NarrativeSection(rawValue: try row.decode("section")) { narrative[section] = try row.decode("text") }
-        }
         return DisclosureInput(
             department: departmentOrg, units: organizations.filter { $0.kind == .unit }, year: year, entries: entries,
-            baseline: Baseline(baseline), previousLedger: previous, narrative: Narrative(narrative))
+            baseline: Baseline(inputs.baseline), previousLedger: previous, narrative: Narrative(inputs.narrative))
+    }
+
+    /// The working copy of a department-year's inputs.
+    static func stagedInputs(department: String, year: Int, on connection: PostgresConnection) throws -> Inputs {
+        try inputs(connection.query("""
+            SELECT metric, amount FROM disclosure_baselines WHERE department_code = \(department) AND year = \(year)
+            """), connection.query("""
+            SELECT section, text FROM disclosure_narratives WHERE department_code = \(department) AND year = \(year)
+            """))
+    }
+
+    /// The latest publication of a department-year and the inputs it froze; `nil` before the first.
+    static func publishedInputs(
+        department: String, year: Int, on connection: PostgresConnection
+    ) throws -> (publication: Int64, inputs: Inputs)? {
+        guard let row = try connection.query("""
+            SELECT max(id) AS id FROM publications WHERE department_code = \(department) AND year = \(year)
+            """).first, let id = try row.decode("id", as: Int64?.self) else { return nil }
+        return (id, try inputs(connection.query("SELECT metric, amount FROM publication_baselines WHERE publication_id = \(id)"),
+                               connection.query("SELECT section, text FROM publication_narratives WHERE publication_id = \(id)")))
+    }
+
+    /// Freezes `inputs` with publication `id`.
+    static func freeze(_ inputs: Inputs, publication id: Int64, on connection: PostgresConnection) throws {
+        for (metric, amount) in inputs.baseline {
+            try connection.query("""
+                INSERT INTO publication_baselines (publication_id, metric, amount) VALUES (\(id), \(metric.rawValue), \(amount))
+                """)
+        }
+        for (section, text) in inputs.narrative {
+            try connection.query("""
+                INSERT INTO publication_narratives (publication_id, section, text) VALUES (\(id), \(section.rawValue), \(text))
+                """)
+        }
+    }
+
+    private static func inputs(_ baselineRows: PostgresRows, _ narrativeRows: PostgresRows) throws -> Inputs {
+        var inputs = Inputs()
+        for row in baselineRows {
+            if let metric = BaselineMetric(rawValue: try row.decode("metric")) { inputs.baseline[metric] = try row.decode("amount") }
+        }
+        for row in narrativeRows {
+            if let section = NarrativeSection(rawValue: try row.decode("section")) { inputs.narrative[section] = try row.decode("text") }
+        }
+        return inputs
     }
 
     /// The published entries of a department-year in disclosure order: a unit's entries in the order

@@ -12,18 +12,31 @@ public struct DisclosureService: Sendable {
         self.cache = DisclosureCache(capacity: cacheCapacity)
     }
 
-    /// The audit chain of a department-year's disclosure inputs; its head's sequence number
-    /// changes with every change of the inputs.
+    /// The audit chain of a department-year's disclosure inputs.
     static func inputsChain(department: String, year: Int) -> String {
         "disclosure:\(department):\(year)"
     }
 
+    /// What ``saveInputs(_:department:year:by:)`` stored.
+    public struct SavedInputs: Sendable, Hashable {
+        /// Baseline figures and narrative sections stored.
+        public var baseline: Int
+        public var narrative: Int
+        /// The department-year's latest publication, when it has one: the public disclosure keeps
+        /// the inputs that publication froze until the finance bureau publishes again.
+        public var publication: Int64?
+    }
+
     /// Stores baseline figures and narrative sections of a department-year (each replaces the
     /// previous value of that metric or section). The department's reviewer or the finance bureau.
+    ///
+    /// This is the working copy: once the department-year is published, the public disclosure
+    /// shows what its latest publication froze, and a change here goes public only through a new
+    /// publication (``EntryService/publish(department:year:by:overrideReason:)``), cross-checked and audited.
     @discardableResult
     public func saveInputs(
         _ inputs: BLPEntryMapping.DisclosureInputs, department: String, year: Int, by caller: Caller
-    ) async throws -> (baseline: Int, narrative: Int) {
+    ) async throws -> SavedInputs {
         switch caller.actor.role {
         case .financeReviewer: break
         case .departmentReviewer:
@@ -63,7 +76,8 @@ public struct DisclosureService: Sendable {
             }
             try AuditLog.append(.init(chain: Self.inputsChain(department: department, year: year), action: "disclosure.inputs", changes: changes),
                                 by: caller, on: connection)
-            return (inputs.baseline.count, inputs.narrative.count)
+            let publication = try Self.publishedInputs(department: department, year: year, on: connection)?.publication
+            return SavedInputs(baseline: inputs.baseline.count, narrative: inputs.narrative.count, publication: publication)
         }
     }
 
@@ -85,7 +99,9 @@ public struct DisclosureService: Sendable {
             // The fingerprint and the data from one snapshot, so the one describes the other.
             let (fingerprint, input) = try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
                 (try Self.fingerprint(department: department, year: year, on: connection),
-                 try Self.input(department: department, year: year, on: connection))
+                 try Self.input(department: department, year: year,
+                                inputs: Self.publishedInputs(department: department, year: year, on: connection)?.inputs ?? Inputs(),
+                                on: connection))
             }
             guard let input, !input.entries.isEmpty else { throw WorkflowError.notFound(resource: "disclosure") }
             let computed = PublicDisclosure(try Disclosure(input))
@@ -97,26 +113,23 @@ public struct DisclosureService: Sendable {
 
     /// What a department-year's disclosure depends on besides its own rows, cheap to read: the
     /// number of publications of the year and of the previous year (every change of published
-    /// entries is a publication, and publications are never deleted), the sequence number of its
-    /// inputs' audit chain head (baseline and narrative), and the number of the department's
-    /// organizations (they are only ever added). Equal fingerprints mean equal disclosures.
+    /// entries, and of the baseline and narrative the public disclosure shows, is a publication;
+    /// publications are never deleted and the inputs they froze never change) and the number of
+    /// the department's organizations (they are only ever added). Equal fingerprints mean equal
+    /// disclosures. Staged inputs are not part of it: they are not public.
     struct Fingerprint: Sendable, Hashable {
         var publications: Int64
-        var inputs: Int64
         var organizations: Int64
     }
 
     static func fingerprint(department: String, year: Int, on connection: PostgresConnection) throws -> Fingerprint {
-        let chain = inputsChain(department: department, year: year)
         guard let row = try connection.query("""
             SELECT (SELECT count(*) FROM publications WHERE department_code = \(department) AND year IN (\(year), \(year - 1))),
-                   coalesce((SELECT seq FROM audit_chain_heads WHERE chain = \(chain)), 0),
                    (SELECT count(*) FROM organizations WHERE code = \(department) OR parent_code = \(department))
-            """).first, row.values.count == 3,
-            let publications = row.values[0].flatMap({ Int64($0) }), let inputs = row.values[1].flatMap({ Int64($0) }),
-            let organizations = row.values[2].flatMap({ Int64($0) })
+            """).first, row.values.count == 2,
+            let publications = row.values[0].flatMap({ Int64($0) }), let organizations = row.values[1].flatMap({ Int64($0) })
         else { throw PostgresError(kind: .decoding, message: "unexpected disclosure fingerprint row") }
-        return Fingerprint(publications: publications, inputs: inputs, organizations: organizations)
+        return Fingerprint(publications: publications, organizations: organizations)
     }
 
     /// Department-years with approved entries not yet published, oldest approval first.

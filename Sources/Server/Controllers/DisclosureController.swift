@@ -25,6 +25,9 @@ struct DisclosureController: Sendable {
     struct Saved: Encodable {
         var baseline: Int
         var narrative: Int
+        /// Present once the department-year is published: the publication whose frozen inputs the
+        /// public disclosure keeps showing until the finance bureau publishes again.
+        var publication: Int64?
     }
 
     @Sendable func saveInputs(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -56,21 +59,30 @@ struct DisclosureController: Sendable {
         }
         let saved = try await disclosures.saveInputs(inputs, department: department, year: year, by: caller)
         switch replyFormat {
-        case .json: return try Reply.json(Saved(baseline: saved.baseline, narrative: saved.narrative)).response
+        case .json:
+            return try Reply.json(Saved(baseline: saved.baseline, narrative: saved.narrative, publication: saved.publication)).response
         case .blp:
-            return Reply.blp(BLPResponseLine.document([.ok(line: nil, code: "\(saved.baseline) baseline, \(saved.narrative) narrative")])).response
+            // state=staged: stored, but not public before the next publication.
+            return Reply.blp(BLPResponseLine.document([.ok(
+                line: nil, code: "\(saved.baseline) baseline, \(saved.narrative) narrative",
+                state: saved.publication == nil ? nil : "staged")])).response
         }
     }
 
     /// `?format=html|json|md|csv|zip|datapackage` (or Accept). `csv` is every budget line with its
     /// administrative, functional and economic classification in one table; `&table=NAME` gives one
-    /// of the disclosure's tables instead, and `zip` all of them.
+    /// of the disclosure's tables instead, and `zip` all of them. CSV downloads (`csv`, and the
+    /// tables in `zip`) start with UTF-8's byte-order mark for spreadsheets, unless `&bom=0`; the
+    /// datapackage, a machine format, never has one.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let department = try context.parameters.require("department")
         let year = try EntriesController.year(context)
         let query = request.uri.queryParameters
         let format = try query["format"].map(String.init) ?? Self.format(fromAccept: request.headers[.accept])
+        let bom = try Self.byteOrderMark(query["bom"].map(String.init))
         let published = try await disclosures.publicDisclosure(department: department, year: year)
+        let mark = bom ? Disclosure.csvByteOrderMark : []
+        let marked = bom ? ":bom" : ""
         let name = "\(department)-\(year)"
         // Each rendering is made once per computed disclosure (see PublicDisclosure).
         switch format {
@@ -86,21 +98,23 @@ struct DisclosureController: Sendable {
         case "csv":
             if let table = query["table"].map(String.init) {
                 let file = table.hasSuffix(".csv") ? table : table + ".csv"
-                let body = try await published.rendering("csv:" + file) { disclosure in
+                let body = try await published.rendering("csv:" + file + marked) { disclosure in
                     let files = disclosure.renderCSV()
                     guard let text = files[file] else {
                         throw APIError.notFound("no table \(table): one of \(files.keys.sorted().joined(separator: ", "))")
                     }
-                    return Array(text.utf8)
+                    return mark + Array(text.utf8)
                 }
                 return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: body,
                              headers: [.contentDisposition: "attachment; filename=\"\(name)-\(table).csv\""]).response
             }
-            let body = try await published.rendering("csv") { Array((try $0.renderFiscalDataPackage()["budget-lines.csv"] ?? "").utf8) }
+            let body = try await published.rendering("csv" + marked) {
+                mark + Array((try $0.renderFiscalDataPackage()["budget-lines.csv"] ?? "").utf8)
+            }
             return Reply(status: .ok, contentType: "text/csv; charset=utf-8", body: body,
                          headers: [.contentDisposition: "attachment; filename=\"\(name)-budget-lines.csv\""]).response
         case "zip":
-            let body = try await published.rendering("zip") { Self.zip($0.renderCSV()) }
+            let body = try await published.rendering("zip" + marked) { Self.zip($0.renderCSV(), prefix: mark) }
             return Self.attachment(body, name: "\(name)-csv.zip")
         case "datapackage":
             let body = try await published.rendering("datapackage") { Self.zip(try $0.renderFiscalDataPackage()) }
@@ -110,8 +124,17 @@ struct DisclosureController: Sendable {
         }
     }
 
-    static func zip(_ files: [String: String]) -> [UInt8] {
-        StoredZip.archive(files.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) })
+    static func zip(_ files: [String: String], prefix: [UInt8] = []) -> [UInt8] {
+        StoredZip.archive(files.sorted { $0.key < $1.key }.map { ($0.key, prefix + Array($0.value.utf8)) })
+    }
+
+    /// `bom=1` (the default) or `bom=0`.
+    static func byteOrderMark(_ value: String?) throws -> Bool {
+        switch value {
+        case nil, "1": return true
+        case "0": return false
+        default: throw APIError.badRequest("bom must be 0 or 1", field: "bom")
+        }
     }
 
     static func attachment(_ archive: [UInt8], name: String) -> Response {

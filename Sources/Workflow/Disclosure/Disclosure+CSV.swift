@@ -1,8 +1,13 @@
 extension Disclosure {
+    /// UTF-8's byte-order mark, for CSV downloads meant for a spreadsheet (Excel reads a CSV
+    /// without it in the system's legacy code page and garbles Chinese). The renderings have none.
+    public static let csvByteOrderMark: [UInt8] = CSVText.byteOrderMark
+
     /// One CSV file per table, by file name: `organizations.csv`, `income.csv`, `expenditure.csv`,
     /// `operating_costs.csv`, `three_public.csv`, `projects.csv`, `indicators.csv`,
-    /// `procurement.csv`. RFC 4180 (CRLF, quoted where needed), UTF-8; amounts in 万元 with two
-    /// decimals as in the JSON; an unknown figure is an empty field.
+    /// `procurement.csv`. RFC 4180 (CRLF, quoted where needed), UTF-8 without byte-order mark;
+    /// amounts in 万元 with two decimals as in the JSON; an unknown figure is an empty field; a
+    /// text a spreadsheet would take for a formula starts with `'` (see ``CSVText``).
     public func renderCSV() -> [String: String] {
         [
             "organizations.csv": CSVText.document(

@@ -5,7 +5,8 @@ extension Disclosure {
     /// `datapackage.json` and `budget-lines.csv`, by file name.
     ///
     /// One row per item of every published entry (an entry without items is one row with an empty
-    /// economic code), amounts in exact yuan, phase `approved`, currency CNY. The model maps the
+    /// economic code), amounts in exact yuan, phase `published`, currency CNY. The model (whose
+    /// measure has the FDP phase `approved`, the standard's word for an adopted budget) maps the
     /// administrative (department, unit), functional (支出功能分类) and economic (支出经济分类)
     /// classifications, the entry as the activity, and the fiscal year.
     public func renderFiscalDataPackage() throws -> [String: String] {
@@ -19,7 +20,7 @@ extension Disclosure {
                 rows: budgetLines.map { line in
                     [String(year), department.code, department.name, line.unitCode, line.unitName, line.entryCode,
                      line.entryName, line.kind.rawValue, line.functionCode, line.econ, line.amount.yuanString,
-                     FiscalDataPackage.currency, FiscalDataPackage.phase]
+                     FiscalDataPackage.currency, FiscalDataPackage.linePhase]
                 }),
         ]
     }

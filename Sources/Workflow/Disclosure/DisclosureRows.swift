@@ -69,9 +69,10 @@ extension Disclosure {
         ]
     }
 
-    /// The quantity as the procurement table prints it: at least two decimals (`"5.00"`, `"2.50"`).
+    /// The quantity as the procurement table prints it: a count of 辆 or 套 as a whole number
+    /// (`"8"`), a measured quantity with the decimals it has (`"2.5"`, `"0.125"`); the same as JSON and CSV.
     static func quantityText(_ quantity: Quantity) -> String {
-        ExactDecimal.format(quantity.tenThousandths, scale: 4, minimumDecimals: 2)
+        quantity.description
     }
 
     /// The four spending-plan columns' headings.

@@ -2,8 +2,12 @@
 enum FiscalDataPackage {
     static let linesPath = "budget-lines.csv"
     static let currency = "CNY"
-    /// 已批复: published entries are the approved budget.
+    /// The model's budget phase in the Fiscal Data Package vocabulary (proposed, approved,
+    /// adjusted, executed): published entries are the approved budget (已批复).
     static let phase = "approved"
+    /// The `phase` column of every budget line: the workflow state of the entries it comes
+    /// from, which is always `published` (a disclosure shows nothing else).
+    static let linePhase = "published"
 
     /// The CSV's columns with their Table Schema types, in order.
     static let columns: [(name: String, type: String, title: String)] = [

@@ -12,11 +12,13 @@ struct DisclosureCommand: AsyncParsableCommand {
             The same document as GET /public/v1/disclosures/YEAR/DEPT. html is a printable page, md \\
             Markdown, json the machine-readable figures (万元), csv the tables (with -o a folder, one \\
             file per table; without it, all tables one after another), datapackage a Fiscal Data \\
-            Package (with -o a folder). No --as needed: it is public once published.
+            Package (with -o a folder). No --as needed: it is public once published. CSV is UTF-8 \
+            without byte-order mark (for scripts); --bom starts each CSV file with one, which Excel \
+            needs to show Chinese (as the ?format=csv download has by default).
 
             Example:
               budgetctl disclosure --department 201 --year 2020 --format html -o disclosure.html
-              budgetctl disclosure --department 201 --year 2020 --format csv -o disclosure-csv/
+              budgetctl disclosure --department 201 --year 2020 --format csv -o disclosure-csv/ --bom
             """
     )
 
@@ -28,6 +30,7 @@ struct DisclosureCommand: AsyncParsableCommand {
     @Option(help: "The fiscal year.") var year: Int
     @Option(help: "html, md, json, csv or datapackage.") var format: Format = .html
     @Option(name: [.customShort("o"), .long], help: "Write to this file (a folder for csv and datapackage).") var output: String?
+    @Flag(help: "Start each CSV file with UTF-8's byte-order mark, for Excel (csv only).") var bom = false
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -39,7 +42,7 @@ struct DisclosureCommand: AsyncParsableCommand {
             case .html: try write(disclosure.renderHTML())
             case .md: try write(disclosure.renderMarkdown())
             case .json: try write(try disclosure.renderJSON(prettyPrinted: true) + "\n")
-            case .csv: try writeFiles(disclosure.renderCSV())
+            case .csv: try writeFiles(disclosure.renderCSV(), prefix: bom ? Disclosure.csvByteOrderMark : [])
             case .datapackage: try writeFiles(try disclosure.renderFiscalDataPackage())
             }
         }
@@ -58,8 +61,15 @@ struct DisclosureCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("wrote \(output)\n".utf8))
     }
 
-    func writeFiles(_ files: [String: String]) throws {
+    func validate() throws {
+        if bom, format != .csv { throw ValidationError("--bom applies to --format csv only") }
+    }
+
+    /// Each file into the folder `output`, each starting with `prefix`; without `-o`, one after
+    /// another on standard output (there, a byte-order mark goes first, once).
+    func writeFiles(_ files: [String: String], prefix: [UInt8] = []) throws {
         guard let output else {
+            FileHandle.standardOutput.write(Data(prefix))
             for (name, text) in files.sorted(by: { $0.key < $1.key }) { print("# \(name)\n\(text)") }
             return
         }
@@ -67,7 +77,7 @@ struct DisclosureCommand: AsyncParsableCommand {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for (name, text) in files {
-                try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+                try Data(prefix + Array(text.utf8)).write(to: folder.appendingPathComponent(name))
             }
         } catch {
             throw CLIError.usage("cannot write into \(output): \(error.localizedDescription)")

@@ -126,6 +126,12 @@ struct Import: AsyncParsableCommand {
         case .blp: print(BLPResponseLine.document([.ok(line: nil, code: "\(saved.baseline) baseline, \(saved.narrative) narrative")]), terminator: "")
         case .table:
             print("stored disclosure inputs of department \(department) for \(year): \(saved.baseline) baseline figures, \(saved.narrative) narrative sections")
+            if let publication = saved.publication {
+                print("""
+                    the public disclosure keeps the inputs of publication \(publication) until the finance bureau \
+                    publishes again (budgetctl publish --department \(department) --year \(year))
+                    """)
+            }
         }
     }
 

@@ -11,6 +11,11 @@ struct Publish: AsyncParsableCommand {
             approved entry is. When the department-year's disclosure fails a cross-check, publication \
             is refused (exit 1, each failed check listed) unless --override gives a reason, which is audited.
 
+            The disclosure inputs (baseline, narrative) are cross-checked and frozen with each \
+            publication: the public disclosure shows what was published. Inputs changed since then \
+            go public only by publishing again — with no approved entries, a publication of the \
+            changed inputs alone (exit 4 when nothing changed).
+
             Example:
               budgetctl publish --as finance --department 201 --year 2020
             """
@@ -43,7 +48,10 @@ struct Publish: AsyncParsableCommand {
             case .json: try Output.printJSON(publication.published)
             case .table, .blp:
                 print("published \(publication.published.count) entries of department \(department) for \(year)")
-                print(EntryPresentation.table(publication.published))
+                if !publication.inputsChanged.isEmpty {
+                    print("disclosure inputs published: \(publication.inputsChanged.joined(separator: ", "))")
+                }
+                if !publication.published.isEmpty { print(EntryPresentation.table(publication.published)) }
             }
         }
     }
