@@ -29,7 +29,7 @@ CREATE UNIQUE INDEX audit_checkpoints_one_successor ON audit_checkpoints ((coale
 -- of exactly these heads, the transaction's now() and the previous signed checkpoint, read in the
 -- same REPEATABLE READ snapshot; the counts and previous id it passes are checked, not trusted.
 CREATE FUNCTION audit_record_checkpoint(
-    p_prev_id bigint, p_prev_digest bytea, p_chains integer, p_events bigint, p_key_id text, p_signature bytea
+    p_prev_id bigint, p_prev_digest bytea, p_chains bigint, p_events bigint, p_key_id text, p_signature bytea
 ) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -65,14 +65,14 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION audit_record_checkpoint(bigint, bytea, integer, bigint, text, bytea) FROM PUBLIC;
+REVOKE ALL ON FUNCTION audit_record_checkpoint(bigint, bytea, bigint, bigint, text, bytea) FROM PUBLIC;
 
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'budget_app') THEN
         REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_checkpoints FROM budget_app;
         GRANT SELECT ON audit_checkpoints TO budget_app;
-        GRANT EXECUTE ON FUNCTION audit_record_checkpoint(bigint, bytea, integer, bigint, text, bytea) TO budget_app;
+        GRANT EXECUTE ON FUNCTION audit_record_checkpoint(bigint, bytea, bigint, bigint, text, bytea) TO budget_app;
     END IF;
 END
 $$;

@@ -36,10 +36,11 @@ extension AuditLog {
 
     static func decodeCheckpoint(_ row: PostgresRow) throws -> StoredCheckpoint {
         let id: Int64 = try row.decode("id")
-        let heads: [AuditCheckpoint.Head]
+        var heads: [AuditCheckpoint.Head] = []
         do {
-            heads = try row.decode("heads", as: JSONB.self).decode([String: CheckpointHead].self).map { chain, head in
-                AuditCheckpoint.Head(chain: chain, seq: head.seq, hash: try ByteA(postgresText: "\\x" + head.hash).bytes)
+            let json: JSONB = try row.decode("heads")
+            for (chain, head) in try json.decode([String: CheckpointHead].self) {
+                heads.append(.init(chain: chain, seq: head.seq, hash: try ByteA(postgresText: "\\x" + head.hash).bytes))
             }
         } catch {
             throw MalformedCheckpoint()

@@ -178,23 +178,4 @@ extension AuditLog {
         }
         return try verifyCheckpoints(on: connection, options: options, events: checked, chains: chains)
     }
-
-    struct CheckpointHead: Codable {
-        var seq: Int64
-        var hash: String
-        init(seq: Int64, hash: String) {
-            self.seq = seq
-            self.hash = hash
-        }
-        init(from decoder: any Decoder) throws {
-            var container = try decoder.unkeyedContainer()
-            seq = try container.decode(Int64.self)
-            hash = try container.decode(String.self)
-        }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.unkeyedContainer()
-            try container.encode(seq)
-            try container.encode(hash)
-        }
-    }
 }
