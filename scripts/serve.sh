@@ -18,7 +18,7 @@ fi
 # The key that signs audit checkpoints, made once; `budgetctl audit key` prints its public key.
 export BUDGET_AUDIT_KEY_FILE=${BUDGET_AUDIT_KEY_FILE:-${BUDGET_PG_DATA:-$root/.pgdata}/audit-key}
 mkdir -p "$(dirname "$BUDGET_AUDIT_KEY_FILE")"
-[ -f "$BUDGET_AUDIT_KEY_FILE" ] || "$bin/budgetctl" audit key --generate "$BUDGET_AUDIT_KEY_FILE" >/dev/null
+[ -f "$BUDGET_AUDIT_KEY_FILE" ] || "$bin/budgetctl" audit key --generate "$BUDGET_AUDIT_KEY_FILE" >&2
 echo "audit checkpoints signed with $BUDGET_AUDIT_KEY_FILE" >&2
 
 echo "budget-server on http://127.0.0.1:${PORT:-8080} (DATABASE_URL=$DATABASE_URL)" >&2

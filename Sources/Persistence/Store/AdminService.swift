@@ -248,7 +248,14 @@ public struct AdminService: Sendable {
     @discardableResult
     public func checkpointAudit(signedWith key: AuditSigningKey) async throws -> Int64 {
         try await pool.transaction(isolation: .repeatableRead) { connection in
-            try AuditLog.checkpoint(signedWith: key, on: connection)
+            try AuditLog.checkpoint(signedWith: key, on: connection)!
+        }
+    }
+
+    /// The same, unless no event was appended since the newest signed checkpoint (then nil).
+    public func checkpointAuditIfChanged(signedWith key: AuditSigningKey) async throws -> Int64? {
+        try await pool.transaction(isolation: .repeatableRead) { connection in
+            try AuditLog.checkpoint(signedWith: key, skipUnchanged: true, on: connection)
         }
     }
 

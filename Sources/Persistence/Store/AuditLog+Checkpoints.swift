@@ -60,7 +60,11 @@ extension AuditLog {
 
     /// Signs and records every chain head. Must run in a REPEATABLE READ transaction: the database
     /// function stores the heads it reads itself, which are the ones signed here only in one snapshot.
-    static func checkpoint(signedWith key: AuditSigningKey, on connection: PostgresConnection) throws -> Int64 {
+    ///
+    /// With `skipUnchanged`, returns nil instead when no event was appended since the newest signed
+    /// checkpoint (heads only grow, so equal counts mean equal heads): every checkpoint is verified
+    /// one by one, so an idle server should not pile up identical ones.
+    static func checkpoint(signedWith key: AuditSigningKey, skipUnchanged: Bool = false, on connection: PostgresConnection) throws -> Int64? {
         let at: Timestamp = try connection.query("SELECT now() AS now").first!.decode("now")
         var heads: [AuditCheckpoint.Head] = []
         for row in try connection.query("SELECT chain, seq, hash FROM audit_chain_heads WHERE seq > 0") {
@@ -69,6 +73,10 @@ extension AuditLog {
         let previous = try connection.query("""
             SELECT \(checkpointColumns) FROM audit_checkpoints WHERE signature IS NOT NULL ORDER BY id DESC LIMIT 1
             """).first.map(decodeCheckpoint)
+        if skipUnchanged, let previous, previous.checkpoint.heads.count == heads.count,
+           previous.checkpoint.events == heads.reduce(0, { $0 + $1.seq }) {
+            return nil
+        }
         let checkpoint = AuditCheckpoint(
             at: at.microsecondsSinceEpoch, previous: previous.map { .init(id: $0.id, digest: $0.checkpoint.digest) }, heads: heads)
         let signature = try key.sign(checkpoint)

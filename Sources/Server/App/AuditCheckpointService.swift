@@ -3,7 +3,8 @@ import Persistence
 import ServiceLifecycle
 
 /// Signs and records every audit chain head periodically (see `AuditLog`), so that a later change
-/// to the log below those heads is detected by `budgetctl audit verify`. Several server instances
+/// to the log below those heads is detected by `budgetctl audit verify`; skipped while nothing new
+/// was logged. Several server instances
 /// may each do it: a checkpoint that races another one is signed again on a fresh snapshot.
 struct AuditCheckpointService: Service {
     let admin: AdminService
@@ -20,8 +21,9 @@ struct AuditCheckpointService: Service {
                 return  // shutting down
             }
             do {
-                let id = try await admin.checkpointAudit(signedWith: key)
-                logger.debug("audit checkpoint recorded", metadata: ["checkpoint": "\(id)"])
+                if let id = try await admin.checkpointAuditIfChanged(signedWith: key) {
+                    logger.debug("audit checkpoint recorded", metadata: ["checkpoint": "\(id)"])
+                }
             } catch {
                 logger.warning("audit checkpoint failed; will retry", metadata: ["error": "\(error)"])
             }

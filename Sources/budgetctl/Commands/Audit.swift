@@ -78,8 +78,9 @@ struct Audit: AsyncParsableCommand {
                 --expect-checkpoint ID:DIGEST: that catches checkpoints deleted from the end.
 
                 Example:
+                  budgetctl audit key > audit-key.pub    # where the key file is
                   budgetctl audit verify --as auditor --public-key "$(cat audit-key.pub)"
-                  budgetctl audit verify --as auditor --require-signed --expect-checkpoint 42:9f3a…
+                  budgetctl audit verify --as auditor --expect-checkpoint 42:9f3a…
                 """
         )
 
