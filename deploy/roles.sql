@@ -7,7 +7,8 @@
 --   budget_server  the login the server and budgetctl use; member of budget_app only.
 --
 -- budget_app does not own the tables, so it cannot disable the audit log's append-only triggers,
--- and it has no UPDATE, DELETE or TRUNCATE on audit_events.
+-- and it has no UPDATE, DELETE or TRUNCATE on audit_events. It records audit checkpoints only
+-- through audit_record_checkpoint (migration 0010), signed with the key in BUDGET_AUDIT_KEY_FILE.
 
 CREATE ROLE budget_owner LOGIN;
 CREATE ROLE budget_app NOLOGIN;

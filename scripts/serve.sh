@@ -45,6 +45,13 @@ else
     fi
 fi
 
+# --- the audit key: signs what the audit log records; `budgetctl audit key` prints its public key --
+export BUDGET_AUDIT_KEY_FILE=${BUDGET_AUDIT_KEY_FILE:-$session_dir/audit-key}
+if [ ! -f "$BUDGET_AUDIT_KEY_FILE" ]; then
+    say "creating the audit signing key $BUDGET_AUDIT_KEY_FILE (keep it outside the database; mode 600)"
+    "$bin/budgetctl" audit key --generate "$BUDGET_AUDIT_KEY_FILE" >&2
+fi
+
 # --- PostgreSQL: the private cluster, migrated by the owner, served to budget_server ------------
 if [ -z "${DATABASE_URL:-}" ]; then
     say "starting the private PostgreSQL (deploy/pg-start.sh; the first time creates it, ≈ 5 s)"
@@ -69,6 +76,7 @@ session=$session_dir/session.env
 export DATABASE_URL='$DATABASE_URL'
 export API='http://127.0.0.1:$port'
 export BUDGET_BIN='$bin'
+export BUDGET_AUDIT_KEY_FILE='$BUDGET_AUDIT_KEY_FILE'
 export PATH='$root/scripts':"\$PATH"
 [ -f '$session_dir/sample-tokens.env' ] && . '$session_dir/sample-tokens.env'
 EOF

@@ -64,7 +64,7 @@ struct AdminCommandTests {
             [], ["migrate"], ["org"], ["org", "add"], ["org", "list"], ["user"], ["user", "add"], ["user", "list"],
             ["user", "revoke"], ["queue"], ["show"], ["submit"], ["approve"], ["reject"], ["publish"], ["control"],
             ["control", "set"], ["waive"], ["import"], ["export"], ["audit"], ["audit", "log"], ["audit", "verify"],
-            ["audit", "checkpoint"], ["disclosure"],
+            ["audit", "checkpoint"], ["audit", "key"], ["disclosure"],
         ]
         for command in commands {
             let result = try await Budgetctl.run(command + ["--help"])

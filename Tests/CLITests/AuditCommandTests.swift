@@ -13,7 +13,8 @@ struct AuditCommandTests {
         let ok = try await world.ok(["audit", "verify"], as: "auditor")
         #expect(ok.stdout.contains("audit log verified"))
         #expect(ok.stderr.isEmpty, "no progress line when piped: \(ok.stderr)")
-        try await world.ok(["audit", "checkpoint"], as: "root")
+        let key = try TestAuditKey.make()
+        try await world.ok(["audit", "checkpoint"], as: "root", environment: key.environment)
         let officer = try await world.run(["audit", "verify"], as: "officer-201002")
         #expect(officer.status == 1)
 
@@ -24,11 +25,11 @@ struct AuditCommandTests {
         try su.execute(unsafeSQL: "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
         try su.query("UPDATE audit_events SET actor = 'someone-else' WHERE id = \(target)")
 
-        let failed = try await world.run(["audit", "verify"], as: "auditor")
+        let failed = try await world.run(["audit", "verify", "--public-key", key.publicBase64], as: "auditor")
         #expect(failed.status == 1)
         #expect(failed.stderr.hasPrefix("budgetctl: audit log verification failed at event \(target) "), "\(failed.stderr)")
         #expect(failed.stderr.contains("altered"))
-        let json = try await world.run(["audit", "verify", "--format", "json"], as: "auditor")
+        let json = try await world.run(["audit", "verify", "--format", "json"], as: "auditor", environment: key.environment)
         #expect(json.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(object["ok"] as? Bool == false)

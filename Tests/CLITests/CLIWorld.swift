@@ -39,15 +39,17 @@ struct CLIWorld {
     }
 
     /// Runs budgetctl with DATABASE_URL set to this database, acting `as` a user when given.
-    func run(_ arguments: [String], as user: String? = nil, stdin: String? = nil) async throws -> Budgetctl.Result {
-        try await Budgetctl.run(arguments + (user.map { ["--as", $0] } ?? []), environment: ["DATABASE_URL": db.conninfo], stdin: stdin)
+    func run(_ arguments: [String], as user: String? = nil, stdin: String? = nil,
+             environment: [String: String] = [:]) async throws -> Budgetctl.Result {
+        try await Budgetctl.run(arguments + (user.map { ["--as", $0] } ?? []),
+                                environment: environment.merging(["DATABASE_URL": db.conninfo]) { _, url in url }, stdin: stdin)
     }
 
     /// Runs budgetctl and requires exit 0.
     @discardableResult
-    func ok(_ arguments: [String], as user: String? = nil, stdin: String? = nil,
+    func ok(_ arguments: [String], as user: String? = nil, stdin: String? = nil, environment: [String: String] = [:],
             sourceLocation: SourceLocation = #_sourceLocation) async throws -> Budgetctl.Result {
-        let result = try await run(arguments, as: user, stdin: stdin)
+        let result = try await run(arguments, as: user, stdin: stdin, environment: environment)
         try #require(result.status == 0, "budgetctl \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)",
                      sourceLocation: sourceLocation)
         return result

@@ -232,20 +232,33 @@ public struct AdminService: Sendable {
 
     // MARK: - Audit log
 
-    /// Recomputes every chain; readable by the finance bureau and auditors.
-    public func verifyAudit(by caller: Caller, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> AuditVerification {
+    /// Recomputes every chain and checks every checkpoint; readable by the finance bureau and auditors.
+    ///
+    /// Throws `AuditKeyError` (`.missing`) when a checkpoint is signed and `options` holds no key.
+    public func verifyAudit(
+        by caller: Caller, options: AuditVerification.Options = .init(), progress: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws -> AuditVerification {
         guard [.auditor, .financeReviewer, .admin].contains(caller.actor.role) else {
             throw WorkflowError.forbidden("role \(caller.actor.role.rawValue) may not read the audit log")
         }
         return try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
-            try AuditLog.verify(on: connection, progress: progress)
+            try AuditLog.verify(on: connection, options: options, progress: progress)
         }
     }
 
-    /// Records every chain head so that a truncated chain is detected later.
+    /// Signs and records every chain head, so that a later change below them is detected.
     @discardableResult
-    public func checkpointAudit() async throws -> Int64 {
-        try await pool.transaction(isolation: .repeatableRead) { connection in try AuditLog.checkpoint(on: connection) }
+    public func checkpointAudit(signedWith key: AuditSigningKey) async throws -> Int64 {
+        try await pool.transaction(isolation: .repeatableRead) { connection in
+            try AuditLog.checkpoint(signedWith: key, on: connection)!
+        }
+    }
+
+    /// The same, unless no event was appended since the newest signed checkpoint (then nil).
+    public func checkpointAuditIfChanged(signedWith key: AuditSigningKey) async throws -> Int64? {
+        try await pool.transaction(isolation: .repeatableRead) { connection in
+            try AuditLog.checkpoint(signedWith: key, skipUnchanged: true, on: connection)
+        }
     }
 
     /// Audit events, newest first, optionally of one entry code.

@@ -107,34 +107,14 @@ public enum AuditLog {
     }
 }
 
-/// The outcome of recomputing the audit chains.
-public struct AuditVerification: Sendable, Hashable, Codable {
-    public struct Problem: Sendable, Hashable, Codable {
-        /// The first event that does not match (nil when the problem is a head or checkpoint).
-        public var eventID: Int64?
-        public var chain: String
-        public var seq: Int64?
-        public var reason: String
-
-        enum CodingKeys: String, CodingKey {
-            case chain, seq, reason
-            case eventID = "event_id"
-        }
-    }
-
-    public var events: Int
-    public var chains: Int
-    public var checkpoints: Int
-    public var problem: Problem?
-    public var ok: Bool { problem == nil }
-}
-
 extension AuditLog {
     /// Recomputes every chain in order and names the first event that does not match.
     ///
     /// Reads in pages on one REPEATABLE READ snapshot, so memory stays flat and concurrent appends
     /// do not produce false alarms. `progress` is called with the number of events checked so far.
-    static func verify(on connection: PostgresConnection, progress: (Int) -> Void = { _ in }) throws -> AuditVerification {
+    static func verify(
+        on connection: PostgresConnection, options: AuditVerification.Options = .init(), progress: (Int) -> Void = { _ in }
+    ) throws -> AuditVerification {
         var checked = 0
         var chains = 0
         var lastChain: String?
@@ -143,7 +123,7 @@ extension AuditLog {
         var heads: [String: (seq: Int64, hash: [UInt8])] = [:]
         func problem(_ reason: String, _ event: StoredEvent?, chain: String) -> AuditVerification {
             AuditVerification(
-                events: checked, chains: chains, checkpoints: 0,
+                events: checked, chains: chains,
                 problem: .init(eventID: event?.id, chain: chain, seq: event?.record.seq, reason: reason))
         }
         func closeChain() {
@@ -196,56 +176,6 @@ extension AuditLog {
                 return problem("the chain head says sequence \(head.seq) but the events end at \(actual.seq): events were removed, added or altered past the head", nil, chain: chain)
             }
         }
-        // The latest checkpoint covers every chain that existed then; older ones are implied by it.
-        let missing = try connection.query("""
-            SELECT cp.id, c.key AS chain, (c.value->>0)::bigint AS seq
-            FROM audit_checkpoints cp
-            CROSS JOIN LATERAL jsonb_each(cp.heads) AS c
-            LEFT JOIN audit_events e ON e.chain = c.key AND e.seq = (c.value->>0)::bigint
-            WHERE cp.id = (SELECT max(id) FROM audit_checkpoints)
-              AND (e.hash IS NULL OR encode(e.hash, 'hex') <> c.value->>1)
-            ORDER BY c.key LIMIT 1
-            """).first
-        if let missing {
-            let id: Int64 = try missing.decode("id")
-            let seq: Int64 = try missing.decode("seq")
-            return problem("checkpoint \(id) recorded event \(seq) of this chain, which is gone or altered", nil, chain: try missing.decode("chain"))
-        }
-        let checkpoints: Int = try connection.query("SELECT count(*) AS n FROM audit_checkpoints").first!.decode("n")
-        return AuditVerification(events: checked, chains: chains, checkpoints: checkpoints, problem: nil)
-    }
-
-    struct CheckpointHead: Codable {
-        var seq: Int64
-        var hash: String
-        init(seq: Int64, hash: String) {
-            self.seq = seq
-            self.hash = hash
-        }
-        init(from decoder: any Decoder) throws {
-            var container = try decoder.unkeyedContainer()
-            seq = try container.decode(Int64.self)
-            hash = try container.decode(String.self)
-        }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.unkeyedContainer()
-            try container.encode(seq)
-            try container.encode(hash)
-        }
-    }
-
-    /// Records every chain head; run periodically (the server does, and `budgetctl audit checkpoint`).
-    static func checkpoint(on connection: PostgresConnection) throws -> Int64 {
-        var heads: [String: CheckpointHead] = [:]
-        var events: Int64 = 0
-        for row in try connection.query("SELECT chain, seq, hash FROM audit_chain_heads WHERE seq > 0") {
-            let seq: Int64 = try row.decode("seq")
-            heads[try row.decode("chain")] = CheckpointHead(seq: seq, hash: try row.decode("hash", as: ByteA.self).hex)
-            events += seq
-        }
-        return try connection.query("""
-            INSERT INTO audit_checkpoints (chains, events, heads)
-            VALUES (\(heads.count), \(events), \(try JSONB(encoding: heads))) RETURNING id
-            """).first!.decode("id")
+        return try verifyCheckpoints(on: connection, options: options, events: checked, chains: chains)
     }
 }

@@ -19,7 +19,14 @@ func buildApplication(
         logger: logger)
     app.addServices(pool)
     if let interval = configuration.auditCheckpointInterval {
-        app.addServices(AuditCheckpointService(admin: AdminService(pool: pool), interval: interval, logger: logger))
+        if let key = configuration.auditKey {
+            app.addServices(AuditCheckpointService(admin: AdminService(pool: pool), key: key, interval: interval, logger: logger))
+        } else {
+            logger.warning("""
+                audit checkpoints are off: BUDGET_AUDIT_KEY_FILE is not set, and checkpoints are only recorded signed \
+                (create a key with `budgetctl audit key --generate FILE`, or set AUDIT_CHECKPOINT_SECONDS=0 to silence this)
+                """)
+        }
     }
     return app
 }

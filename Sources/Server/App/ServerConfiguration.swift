@@ -17,6 +17,7 @@ import Workflow
 /// | `MIGRATE_ON_START` | false | apply pending migrations before serving |
 /// | `LOG_LEVEL` / `LOG_FORMAT` | info / json | swift-log level; `json` or `text` lines on stderr |
 /// | `AUDIT_CHECKPOINT_SECONDS` | 600 | how often to record every audit chain head; 0 turns it off |
+/// | `BUDGET_AUDIT_KEY_FILE` | (none) | Ed25519 key that signs checkpoints; unset: none are recorded |
 /// | `MAX_BODY_BYTES` | 8388608 | larger request bodies get 413 |
 /// | `MAX_LINE_BYTES` | 65536 | longer BLP lines get 413 |
 /// | `MAX_BATCH_RECORDS` | 10000 | more records in one batch get 413 |
@@ -31,6 +32,8 @@ struct ServerConfiguration: Sendable {
     var logFormat: LogFormat
     var limits: RequestLimits
     var auditCheckpointInterval: Duration?
+    /// Signs audit checkpoints; without it the server records none (and says so at start).
+    var auditKey: AuditSigningKey?
 
     struct Invalid: Error, CustomStringConvertible {
         let variable: String
@@ -75,6 +78,16 @@ struct ServerConfiguration: Sendable {
             maxBatchRecords: try integer("MAX_BATCH_RECORDS", 10_000, range: 1...10_000_000))
         let checkpointSeconds = try integer("AUDIT_CHECKPOINT_SECONDS", 600, range: 0...86_400)
         auditCheckpointInterval = checkpointSeconds == 0 ? nil : .seconds(checkpointSeconds)
+        // A key file that is named but unusable stops the start: better than silently unsigned.
+        if let path = environment["BUDGET_AUDIT_KEY_FILE"], !path.isEmpty {
+            do throws(AuditKeyError) {
+                auditKey = try AuditSigningKey(contentsOf: path)
+            } catch {
+                throw Invalid(variable: "BUDGET_AUDIT_KEY_FILE", reason: error.description)
+            }
+        } else {
+            auditKey = nil
+        }
     }
 }
 
