@@ -57,7 +57,8 @@ public struct EntryService: Sendable {
     /// connection stores the previous piece. Every error of the batch is still reported, and
     /// nothing is stored unless there is none.
     public func saveDrafts(from source: DraftSource, unit: String, year: Int, by caller: Caller) async throws -> [Saved] {
-        try await pool.transaction { connection in
+        try Validator.checkYear(year)  // the column's range, decided here rather than by the database
+        return try await pool.transaction { connection in
             let scope = try Self.unitScope(unit, for: caller.actor, on: connection)
             guard caller.actor.role == .officer else {
                 throw WorkflowError.forbidden("only a unit's officer creates or edits entries")
