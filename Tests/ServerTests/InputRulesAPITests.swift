@@ -179,6 +179,14 @@ struct InputRulesAPITests {
                 uri: "/v1/entries/\(id)", method: .put, headers: world.headers("officer-201002", contentType: json, extra: ifMatch),
                 body: ByteBuffer(text: Self.entryJSON(code: "D-1", extra: #","year":2021"#)))
             #expect(jsonPut.status == .unprocessableContent && jsonPut.text.contains("disagrees"), "\(jsonPut.text)")
+            let typoPut = try await client.execute(
+                uri: "/v1/entries/\(id)", method: .put, headers: world.headers("officer-201002", contentType: json, extra: ifMatch),
+                body: ByteBuffer(text: Self.entryJSON(code: "D-1", extra: #","items":[{"econ":"30201","amout":"6.00"}]"#)))
+            #expect(typoPut.status == .unprocessableContent && typoPut.text.contains(#""field":"items[0].amout""#), "\(typoPut.text)")
+            let repeatedPut = try await client.execute(
+                uri: "/v1/entries/\(id)", method: .put, headers: world.headers("officer-201002", contentType: json, extra: ifMatch),
+                body: ByteBuffer(text: #"{"code":"D-1","name":"x","name":"y","kind":"operation","function_code":"2013101","general":"1.00"}"#))
+            #expect(repeatedPut.status == .unprocessableContent && repeatedPut.text.contains(#""field":"name""#), "\(repeatedPut.text)")
             let jsonPost = try await client.execute(
                 uri: "/v1/units/201002/years/2020/entries", method: .post, headers: world.headers("officer-201002", contentType: json),
                 body: ByteBuffer(text: "[" + Self.entryJSON(code: "D-2", extra: #","unit":"201003""#) + "]"))

@@ -118,7 +118,7 @@ struct TextRuleTests {
         #expect(JSONShapeCheck.problem(in: Array(#"["\ud83d\ude00", -0.5e+3, true, null, {}]"#.utf8)) == nil)
     }
 
-    @Test("fuzz: whatever the check accepts, Foundation parses; what Foundation refuses, the check refuses")
+    @Test("fuzz: whatever the check accepts, Foundation parses too")
     func fuzz() throws {
         var rng = BLPTestRNG(seed: 11)
         let seeds = [
