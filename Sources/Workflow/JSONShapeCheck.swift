@@ -24,7 +24,7 @@ public enum JSONShapeCheck {
             var scanner = Scanner(bytes: bytes)
             do throws(Problem) {
                 if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }  // a byte-order mark, as Foundation allows
-                try scanner.value(path: "", depth: 0)
+                try scanner.value(depth: 0)
                 scanner.skipSpace()
                 if scanner.index < bytes.count { throw scanner.syntax("unexpected text after the JSON value") }
                 return nil
@@ -48,6 +48,25 @@ public enum JSONShapeCheck {
     struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// Where the scanner is, as keys and array positions; spelt out only for an error.
+        var path: [PathComponent] = []
+
+        enum PathComponent {
+            case key([UInt8])
+            case position(Int)
+        }
+
+        /// `entries[0].code` for the current path.
+        var field: String {
+            var out = ""
+            for component in path {
+                switch component {
+                case .key(let key): out += (out.isEmpty ? "" : ".") + String(decoding: key, as: UTF8.self)
+                case .position(let position): out += "[\(position)]"
+                }
+            }
+            return out
+        }
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -61,12 +80,12 @@ public enum JSONShapeCheck {
             while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
         }
 
-        mutating func value(path: String, depth: Int) throws(Problem) {
+        mutating func value(depth: Int) throws(Problem) {
             skipSpace()
             guard let byte = current else { throw syntax("unexpected end of the body") }
             switch byte {
-            case UInt8(ascii: "{"): try object(path: path, depth: depth + 1)
-            case UInt8(ascii: "["): try array(path: path, depth: depth + 1)
+            case UInt8(ascii: "{"): try object(depth: depth + 1)
+            case UInt8(ascii: "["): try array(depth: depth + 1)
             case UInt8(ascii: "\""): _ = try string(keepingText: false)
             case UInt8(ascii: "t"): try literal("true")
             case UInt8(ascii: "f"): try literal("false")
@@ -76,7 +95,7 @@ public enum JSONShapeCheck {
             }
         }
 
-        mutating func object(path: String, depth: Int) throws(Problem) {
+        mutating func object(depth: Int) throws(Problem) {
             guard depth <= JSONShapeCheck.maxDepth else { throw syntax("nested deeper than \(JSONShapeCheck.maxDepth) levels") }
             index += 1
             var keys = Set<[UInt8]>()
@@ -89,15 +108,16 @@ public enum JSONShapeCheck {
                 skipSpace()
                 guard current == UInt8(ascii: "\"") else { throw syntax("expected a key in double quotes") }
                 let key = try string(keepingText: true)
-                let name = String(decoding: key, as: UTF8.self)
-                let field = path.isEmpty ? name : path + "." + name
+                path.append(.key(key))
                 guard keys.insert(key).inserted else {
+                    let name = String(decoding: key, as: UTF8.self)
                     throw Problem(message: "key \"\(name)\" appears twice in one object (\(field)); give each key once", field: field)
                 }
                 skipSpace()
                 guard current == UInt8(ascii: ":") else { throw syntax("expected ':' after a key") }
                 index += 1
-                try value(path: field, depth: depth)
+                try value(depth: depth)
+                path.removeLast()
                 skipSpace()
                 switch current {
                 case UInt8(ascii: ","): index += 1
@@ -109,7 +129,7 @@ public enum JSONShapeCheck {
             }
         }
 
-        mutating func array(path: String, depth: Int) throws(Problem) {
+        mutating func array(depth: Int) throws(Problem) {
             guard depth <= JSONShapeCheck.maxDepth else { throw syntax("nested deeper than \(JSONShapeCheck.maxDepth) levels") }
             index += 1
             skipSpace()
@@ -119,7 +139,9 @@ public enum JSONShapeCheck {
             }
             var position = 0
             while true {
-                try value(path: "\(path)[\(position)]", depth: depth)
+                path.append(.position(position))
+                try value(depth: depth)
+                path.removeLast()
                 position += 1
                 skipSpace()
                 switch current {

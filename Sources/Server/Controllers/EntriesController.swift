@@ -162,10 +162,14 @@ struct EntriesController: Sendable {
             guard decoded.entries.count == 1,
                   let record = parsed.groups.first(where: { $0.record.type == "entry" })?.record
             else { throw WorkflowError.invalidInput("PUT takes exactly one entry record") }
-            sent = EntryJSON.SentDraft(draft: decoded.entries[0].draft, unit: record["unit"], year: record["year"].flatMap { Int($0) })
-            if let year = record["year"], !year.isEmpty, Int(year) == nil {
-                throw WorkflowError.invalidInput("year \(year.prefix(20)) is not a year", details: [ErrorDetail(field: "year", message: "not a year")])
+            var year: Int?
+            if let text = record["year"], !text.isEmpty {
+                guard let number = Int(text) else {
+                    throw WorkflowError.invalidInput("year \(text.prefix(20)) is not a year", details: [ErrorDetail(field: "year", message: "not a year")])
+                }
+                year = number
             }
+            sent = EntryJSON.SentDraft(draft: decoded.entries[0].draft, unit: record["unit"], year: year)
         case .json:
             sent = try Self.decodeJSON(EntryJSON.StrictDraft.self, body).sent
         }
