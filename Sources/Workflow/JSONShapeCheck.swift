@@ -235,6 +235,7 @@ public enum JSONShapeCheck {
 
         /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
         mutating func number() throws(Problem) {
+            let start = index
             if current == UInt8(ascii: "-") { index += 1 }
             guard let first = current, Self.isDigit(first) else { throw syntax("bad number") }
             index += 1
@@ -249,6 +250,12 @@ public enum JSONShapeCheck {
                 if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
                 guard let digit = current, Self.isDigit(digit) else { throw syntax("bad number: a digit must follow the exponent") }
                 skipDigits()
+            }
+            // Foundation refuses what a Double cannot hold (1e999); say so here, in words.
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            guard Double(text)?.isFinite == true else {
+                index = start
+                throw syntax("number out of range")
             }
         }
 

@@ -115,6 +115,7 @@ struct TextRuleTests {
         #expect(JSONShapeCheck.problem(in: Array("{\"a\":\"x\u{1B}\"}".utf8)) != nil)  // raw: not JSON
         #expect(JSONShapeCheck.problem(in: Array(String(repeating: "[", count: 65).utf8) + Array(String(repeating: "]", count: 65).utf8)) != nil)
         #expect(JSONShapeCheck.problem(in: Array(#"["\ud800"]"#.utf8)) != nil)
+        #expect(JSONShapeCheck.problem(in: Array("[8888888888888888e08988888888888888888888]".utf8))?.message.contains("number out of range") == true)
         #expect(JSONShapeCheck.problem(in: Array(#"["\ud83d\ude00", -0.5e+3, true, null, {}]"#.utf8)) == nil)
     }
 
