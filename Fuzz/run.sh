@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the BLP/1 codec with libFuzzer and AddressSanitizer.
+# Fuzzes the BLP/1 codec (and the JSON shape check in front of the API decoder) with libFuzzer and AddressSanitizer.
 #
 #   Fuzz/run.sh [SECONDS]        default 60
 #

@@ -4,6 +4,8 @@
 // Beyond "does not crash", every input is held to the invariants the unit tests check, and any
 // violation traps so libFuzzer keeps the input.
 
+import Foundation
+
 /// Stops the fuzzer with the reason when an invariant fails.
 func invariant(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition {
@@ -17,6 +19,11 @@ let flatEntries = BLPSchema(BLPSchema.entries.recordTypes.map { .init($0.name, k
 @_cdecl("LLVMFuzzerTestOneInput")
 public func blpFuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    // The JSON shape check in front of the API's decoder: what it accepts, Foundation parses too.
+    if JSONShapeCheck.problem(in: bytes) == nil {
+        invariant((try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil,
+                  "the JSON shape check accepted what Foundation refuses")
+    }
     // Small limits as well as the standard ones, so the limit paths are fuzzed too.
     for limits in [BLPLimits.standard, BLPLimits(maxLineBytes: 64, maxRecords: 8, maxErrors: 8)] {
         let whole = BLPParser.parse(bytes, schema: .entries, limits: limits)

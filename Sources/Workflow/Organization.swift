@@ -41,3 +41,44 @@ public struct Organization: Sendable, Hashable, Codable {
         case parentCode = "parent"
     }
 }
+
+extension Organization {
+    /// What is wrong with the organization's own values, one detail per field, before the
+    /// database sees them: the code `^[0-9A-Za-z][0-9A-Za-z_.-]{0,31}$`, a non-blank one-line name
+    /// within ``TextLimits/organizationName``, a parent only for units, and one-line descriptive
+    /// fields within ``TextLimits/organizationAttribute``. Whether the parent exists is the
+    /// store's to check.
+    public var problems: [ErrorDetail] {
+        var details: [ErrorDetail] = []
+        if !TextLimits.isOrganizationCode(code) {
+            details.append(ErrorDetail(field: "code", message: """
+                code must be 1 to \(TextLimits.organizationCodeLength) letters, digits, '.', '_' or '-', \
+                starting with a letter or digit
+                """))
+        }
+        if Validator.isBlank(name) {
+            details.append(ErrorDetail(field: "name", message: "name is required"))
+        } else if let problem = TextLimits.problem(name, field: "name", TextLimits.organizationName) {
+            details.append(ErrorDetail(field: "name", message: problem))
+        } else if name.unicodeScalars.contains(where: Validator.isInvisibleControl) {
+            details.append(ErrorDetail(field: "name", message: "name contains invisible formatting characters"))
+        }
+        switch kind {
+        case .unit where parentCode == nil:
+            details.append(ErrorDetail(field: "parent", message: "a unit needs a parent department"))
+        case .department where parentCode != nil:
+            details.append(ErrorDetail(field: "parent", message: "a department has no parent"))
+        case .unit, .department:
+            break
+        }
+        if let parentCode, !TextLimits.isOrganizationCode(parentCode) {
+            details.append(ErrorDetail(field: "parent", message: "parent must be an organization code"))
+        }
+        for (field, value) in [("nature", nature), ("level", level), ("funding", funding)] {
+            if let value, let problem = TextLimits.problem(value, field: field, TextLimits.organizationAttribute) {
+                details.append(ErrorDetail(field: field, message: problem))
+            }
+        }
+        return details
+    }
+}

@@ -11,7 +11,7 @@ public enum Transition {
     /// 3. state — an action not possible from the current state for this role gets
     ///    ``WorkflowError/illegalTransition(state:action:)``;
     /// 4. reason — `reject` and `revise` without a non-blank reason get ``WorkflowError/reasonRequired(action:)``,
-    ///    a reason holding U+0000 (which PostgreSQL text cannot) ``WorkflowError/invalidInput(_:details:)``;
+    ///    a reason breaking ``TextLimits/reason`` (too long, control characters) ``WorkflowError/invalidInput(_:details:)``;
     /// 5. rules — `submit` and `approve` with any violation get ``WorkflowError/validationFailed(_:)``.
     public static func decide(_ request: TransitionRequest) throws(WorkflowError) -> TransitionOutcome {
         let role = request.actor.role
@@ -32,10 +32,7 @@ public enum Transition {
         if step.needsReason, givenReason == nil {
             throw .reasonRequired(action: request.action.rawValue)
         }
-        if let givenReason, Validator.containsNUL(givenReason) {
-            throw .invalidInput("the reason contains U+0000 (NUL), which no text may hold",
-                                details: [ErrorDetail(field: "reason", message: "contains U+0000")])
-        }
+        if let givenReason { try TextLimits.check(givenReason, field: "reason", TextLimits.reason) }
         if step.needsRules, !request.violations.isEmpty {
             throw .validationFailed(request.violations)
         }

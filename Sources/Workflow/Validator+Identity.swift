@@ -18,7 +18,7 @@ extension Validator {
                 message: "code may contain only letters, digits, '-', '_' and '.', starting with a letter or digit"))
         }
         if context.codeTakenInYear {
-            violations.append(Violation(rule: .v6, field: "code", message: "code is already used by another entry of this year"))
+            violations.append(Violation(rule: .v6, field: "code", message: codeTakenMessage))
         }
 
         let name = draft.name
@@ -37,37 +37,45 @@ extension Validator {
                 rule: .v6, field: "function_code",
                 message: "functional classification code must be 3 to 7 digits (e.g. 2013102)"))
         }
-        violations += textFieldsWithNUL(draft).map {
-            Violation(rule: .v6, field: $0, message: "\($0) contains U+0000 (NUL), which no text may hold")
-        }
+        violations += textProblems(draft).map { Violation(rule: .v6, field: $0.field, message: $0.message) }
         return violations
     }
 
-    /// Free-text fields holding NUL: PostgreSQL text cannot store it, so it is refused, never cut.
-    static func textFieldsWithNUL(_ draft: EntryDraft) -> [String] {
-        // Field names are only spelled out for a field that holds NUL: this runs on every entry of
-        // a bulk import, where none does.
-        var fields: [String] = []
-        func check(_ value: String, _ name: @autoclosure () -> String) {
-            if containsNUL(value) { fields.append(name()) }
+    /// The one sentence for a code taken in the year, whoever holds it: naming another unit would
+    /// reveal an entry outside the caller's scope.
+    public static let codeTakenMessage = "code is already used by another entry of this year"
+
+    /// Every free-text field against ``TextLimits``: too long, or a control character (NUL,
+    /// ESC, CR, DEL, C1…) that no codec or terminal should carry. The name and code have their
+    /// own, stricter checks above.
+    static func textProblems(_ draft: EntryDraft) -> [(field: String, message: String)] {
+        // Field names are only spelled out for a field that is wrong: this runs on every entry of
+        // a bulk import, where none is.
+        var problems: [(field: String, message: String)] = []
+        func check(_ value: String, _ kind: TextLimits.Field, _ name: @autoclosure () -> String) {
+            if value.utf8.count <= kind.maxLength, !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }) {
+                return  // short and without C0, DEL or a C1 lead byte: the usual case, no scalar walk
+            }
+            let field = name()
+            if let message = TextLimits.problem(value, field: field, kind) { problems.append((field, message)) }
         }
-        check(draft.purpose, "purpose")
-        check(draft.goals, "goals")
-        for (i, item) in draft.items.enumerated() { check(item.econ, "items[\(i)].econ") }
+        check(draft.purpose, TextLimits.purpose, "purpose")
+        check(draft.goals, TextLimits.goals, "goals")
+        for (i, item) in draft.items.enumerated() { check(item.econ, TextLimits.econ, "items[\(i)].econ") }
         for (i, indicator) in draft.indicators.enumerated() {
-            check(indicator.l1, "indicators[\(i)].l1")
-            check(indicator.l2, "indicators[\(i)].l2")
-            check(indicator.l3, "indicators[\(i)].l3")
-            check(indicator.desc, "indicators[\(i)].desc")
-            check(indicator.value, "indicators[\(i)].value")
-            check(indicator.basis, "indicators[\(i)].basis")
+            check(indicator.l1, TextLimits.indicatorLabel, "indicators[\(i)].l1")
+            check(indicator.l2, TextLimits.indicatorLabel, "indicators[\(i)].l2")
+            check(indicator.l3, TextLimits.indicatorLabel, "indicators[\(i)].l3")
+            check(indicator.desc, TextLimits.indicatorText, "indicators[\(i)].desc")
+            check(indicator.value, TextLimits.indicatorLabel, "indicators[\(i)].value")
+            check(indicator.basis, TextLimits.indicatorText, "indicators[\(i)].basis")
         }
         for (i, line) in draft.procurement.enumerated() {
-            check(line.item, "procurement[\(i)].item")
-            check(line.catalog, "procurement[\(i)].catalog")
-            check(line.unit, "procurement[\(i)].unit")
+            check(line.item, TextLimits.procurementItem, "procurement[\(i)].item")
+            check(line.catalog, TextLimits.catalog, "procurement[\(i)].catalog")
+            check(line.unit, TextLimits.procurementUnit, "procurement[\(i)].unit")
         }
-        return fields
+        return problems
     }
 
     /// Whether `text` holds U+0000, which PostgreSQL text cannot store.

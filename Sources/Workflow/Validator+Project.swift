@@ -7,19 +7,21 @@ extension Validator {
     /// the kind is wrong.
     static func checkPlan(_ draft: EntryDraft) -> [Violation] {
         let plan = draft.plan
-        guard draft.kind == .project else {
-            guard plan.isEmpty else {
-                return [Violation(
-                    rule: .v3, field: "plan",
-                    message: "only projects have a spending plan; a \(draft.kind.rawValue) entry must leave it empty")]
-            }
-            return []
-        }
         var violations: [Violation] = []
-        if plan.count != 4 {
-            violations.append(Violation(
-                rule: .v3, field: "plan",
-                message: "a project needs exactly four plan percentages (end of March, June, October, December), not \(plan.count)"))
+        if !plan.isEmpty, plan.count != 4 {
+            // Not even a draft may hold this: the plan column holds four values or none.
+            violations.append(Violation(rule: .v3, field: "plan", message: planLengthMessage(plan.count)))
+        }
+        guard draft.kind == .project else {
+            if !plan.isEmpty {
+                violations.append(Violation(
+                    rule: .v3, field: "plan",
+                    message: "only projects have a spending plan; a \(draft.kind.rawValue) entry must leave it empty"))
+            }
+            return violations
+        }
+        if plan.isEmpty {
+            violations.append(Violation(rule: .v3, field: "plan", message: planLengthMessage(0)))
         }
         for (index, point) in plan.enumerated() where point < .zero || point > .hundred {
             violations.append(Violation(
@@ -35,6 +37,16 @@ extension Validator {
                 rule: .v3, field: "plan[\(plan.count - 1)]", message: "the last plan percentage must be 100.00, not \(last)"))
         }
         return violations
+    }
+
+    /// The sentence of a plan with other than four values; a prefix that ``isPlanLength(_:)`` knows.
+    public static func planLengthMessage(_ count: Int) -> String {
+        "a spending plan has exactly four percentages (end of March, June, October, December), not \(count)"
+    }
+
+    /// Whether `violation` says the plan has a number of values other than four (or none).
+    public static func isPlanLength(_ violation: Violation) -> Bool {
+        violation.rule == .v3 && violation.field == "plan" && violation.message.hasPrefix("a spending plan has exactly four")
     }
 
     /// V4: a project has goals text, at least one 产出指标 (output) indicator and at least one

@@ -7,6 +7,16 @@ public enum Validator {
     public static let maxCodeLength = 64
     /// The longest name, in characters (rule V6).
     public static let maxNameLength = 200
+    /// The fiscal years the system holds (the API's and the CLI's `year`, the entries' column).
+    public static let fiscalYears = 1990...2200
+
+    /// Throws `invalidInput` naming `year` unless it is one of ``fiscalYears``.
+    public static func checkYear(_ year: Int) throws(WorkflowError) {
+        guard fiscalYears.contains(year) else {
+            let message = "year must be a fiscal year from \(fiscalYears.lowerBound) to \(fiscalYears.upperBound), not \(year)"
+            throw .invalidInput(message, details: [ErrorDetail(field: "year", message: message)])
+        }
+    }
 
     /// Every violation of `draft`, in rule order (V1 first), never only the first; waived rules
     /// are left out. An empty result means the entry may be submitted or approved.

@@ -48,8 +48,8 @@ struct Budgetctl: AsyncParsableCommand {
             guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
             let details = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: true)
                 .filter { !$0.hasPrefix("Error:") }
-            var text = "budgetctl: \(message(for: error))\n"
-            for line in details { text += "  \(line)\n" }
+            var text = "budgetctl: \(TerminalText.escape(message(for: error)))\n"
+            for line in details { text += "  \(TerminalText.escape(String(line)))\n" }
             FileHandle.standardError.write(Data(text.utf8))
             Foundation.exit(CLIError.Kind.usage.rawValue)
         }

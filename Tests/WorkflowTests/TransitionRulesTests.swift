@@ -31,8 +31,8 @@ struct TransitionRulesTests {
         for blank in [nil, "", "   ", " \n\t "] {
             #expect(throws: WorkflowError.reasonRequired(action: "reject")) { try decide(state, .reject, by: reviewer, reason: blank) }
         }
-        #expect(throws: WorkflowError.invalidInput("the reason contains U+0000 (NUL), which no text may hold",
-                                                   details: [ErrorDetail(field: "reason", message: "contains U+0000")])) {
+        #expect(throws: WorkflowError.invalidInput("reason contains the control character U+0000; only line breaks and tabs are allowed",
+                                                   details: [ErrorDetail(field: "reason", message: "reason contains the control character U+0000; only line breaks and tabs are allowed")])) {
             try decide(state, .reject, by: reviewer, reason: "计划\u{0}不符")
         }
         let outcome = try decide(state, .reject, by: reviewer, reason: "  计划不符合要求 \n")

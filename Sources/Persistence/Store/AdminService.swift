@@ -13,6 +13,10 @@ public struct AdminService: Sendable {
 
     public func addOrganization(_ organization: Organization, by caller: Caller) async throws {
         try require(caller, .admin, "only an administrator manages organizations")
+        let problems = organization.problems
+        guard problems.isEmpty else {
+            throw WorkflowError.invalidInput(problems[0].message, details: problems)
+        }
         try await pool.transaction { connection in
             if organization.kind == .unit {
                 guard let parent = organization.parentCode,
@@ -33,7 +37,8 @@ public struct AdminService: Sendable {
             } catch let error as PostgresError where error.sqlState == .uniqueViolation {
                 throw WorkflowError.conflict("organization \(organization.code) already exists")
             } catch let error as PostgresError where error.sqlState == .checkViolation {
-                throw WorkflowError.invalidInput("organization \(organization.code) is invalid (\(error.constraint ?? error.message))")
+                // `problems` decides every value first; this is the last line of defence.
+                throw WorkflowError.invalidInput("organization \(organization.code) is invalid")
             }
             var changes = ["name": organization.name, "kind": organization.kind.rawValue]
             changes["parent"] = organization.parentCode
@@ -72,7 +77,14 @@ public struct AdminService: Sendable {
     ///
     /// The very first admin may be created with no caller (bootstrap); afterwards an admin must act.
     public func addUser(name: String, role: Role, org: String?, expiresAt: Timestamp? = nil, by caller: Caller?) async throws -> String {
-        try await pool.transaction { connection in
+        guard TextLimits.isUserName(name) else {
+            let message = "user name must be 1 to \(TextLimits.userNameLength) letters, digits, '.', '_', '@' or '-', starting with a letter or digit"
+            throw WorkflowError.invalidInput(message, details: [ErrorDetail(field: "name", message: message)])
+        }
+        if let org, !TextLimits.isOrganizationCode(org) {
+            throw WorkflowError.invalidInput("org must be an organization code", details: [ErrorDetail(field: "org", message: "not an organization code")])
+        }
+        return try await pool.transaction { connection in
             let admins: Int = try connection.query("""
                 SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND revoked_at IS NULL
                 """).first!.decode("n")
@@ -103,7 +115,7 @@ public struct AdminService: Sendable {
             } catch let error as PostgresError where error.sqlState == .uniqueViolation {
                 throw WorkflowError.conflict("user \(name) already exists")
             } catch let error as PostgresError where error.sqlState == .checkViolation {
-                throw WorkflowError.invalidInput("user name \(name.debugDescription) is invalid: letters, digits and . _ @ - only")
+                throw WorkflowError.invalidInput("user name is invalid: letters, digits and . _ @ - only")
             }
             let token = Self.newToken()
             try connection.query("""
@@ -191,6 +203,11 @@ public struct AdminService: Sendable {
         guard amount >= .zero else {
             throw WorkflowError.invalidInput("a control figure cannot be negative", details: [ErrorDetail(field: "amount", message: amount.description)])
         }
+        guard amount <= Validator.maxAmount else {
+            throw WorkflowError.invalidInput("a control figure cannot exceed \(Validator.maxAmount) yuan",
+                                             details: [ErrorDetail(field: "amount", message: amount.description)])
+        }
+        try Validator.checkYear(year)
         try await pool.transaction { connection in
             _ = try EntryService.unitScope(unit, for: caller.actor, on: connection)
             let previous = try connection.query("""
@@ -211,6 +228,7 @@ public struct AdminService: Sendable {
         try require(caller, .financeReviewer, "only the finance bureau waives rules")
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw WorkflowError.reasonRequired(action: "waive") }
+        try TextLimits.check(reason, field: "reason", TextLimits.reason)
         try await pool.transaction { connection in
             guard let entry = try EntryRows.load(id, lock: true, on: connection) else { throw WorkflowError.notFound(resource: "entry") }
             guard !entry.state.isTerminal else {

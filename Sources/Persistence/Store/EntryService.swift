@@ -34,7 +34,10 @@ public struct EntryService: Sendable {
         switch violation.rule {
         case .v1, .v5, .v6: return false
         case .v2: return !(violation.field?.hasSuffix(".econ") ?? false)
-        case .v3: return !violation.message.contains("outside 0–100")  // the column holds percentages only
+        case .v3:
+            // The column holds percentages only, and four of them or none.
+            if violation.message.contains("outside 0–100") { return false }
+            return !(Validator.isPlanLength(violation) && violation.message != Validator.planLengthMessage(0))
         case .v4, .v7: return true
         }
     }
@@ -54,7 +57,8 @@ public struct EntryService: Sendable {
     /// connection stores the previous piece. Every error of the batch is still reported, and
     /// nothing is stored unless there is none.
     public func saveDrafts(from source: DraftSource, unit: String, year: Int, by caller: Caller) async throws -> [Saved] {
-        try await pool.transaction { connection in
+        try Validator.checkYear(year)  // the column's range, decided here rather than by the database
+        return try await pool.transaction { connection in
             let scope = try Self.unitScope(unit, for: caller.actor, on: connection)
             guard caller.actor.role == .officer else {
                 throw WorkflowError.forbidden("only a unit's officer creates or edits entries")
@@ -150,8 +154,8 @@ public struct EntryService: Sendable {
             let owner: String = try existing.decode("unit_code")
             let state: String = try existing.decode("state")
             guard owner == unit else {
-                details.append(ErrorDetail(line: line, field: "code", rule: .v6,
-                    message: "code \(draft.code) is already used in \(year) by another unit's entry"))
+                // Another unit's entry is out of scope: answered as any taken code, nothing more.
+                details.append(ErrorDetail(line: line, field: "code", rule: .v6, message: Validator.codeTakenMessage))
                 continue
             }
             guard state == EntryState.draft.rawValue else {
@@ -175,13 +179,22 @@ public struct EntryService: Sendable {
     }
 
     /// Replaces one draft by id; `expectedVersion` must match (If-Match), or `staleVersion`.
-    public func replaceDraft(_ id: UUID, with draft: EntryDraft, expectedVersion: Int, by caller: Caller) async throws -> BudgetEntry {
+    /// `mustMatch` names what the request says about the stored entry that disagrees with it
+    /// (a `unit=` or `year=` sent along): any of it refuses the change.
+    public func replaceDraft(
+        _ id: UUID, with draft: EntryDraft, expectedVersion: Int, by caller: Caller,
+        mustMatch: @escaping @Sendable (BudgetEntry) -> [ErrorDetail] = { _ in [] }
+    ) async throws -> BudgetEntry {
         try await pool.transaction { connection in
             guard let entry = try EntryRows.load(id, lock: true, on: connection),
                   Transition.canRead(caller.actor, entry.scope)
             else { throw WorkflowError.notFound(resource: "entry") }
             guard caller.actor.role == .officer else {
                 throw WorkflowError.forbidden("only a unit's officer edits entries")
+            }
+            let disagreements = mustMatch(entry)
+            if let first = disagreements.first {
+                throw WorkflowError.invalidInput(first.message, details: disagreements)
             }
             guard entry.version == expectedVersion else {
                 throw WorkflowError.staleVersion(expected: expectedVersion, actual: entry.version)

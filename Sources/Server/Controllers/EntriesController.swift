@@ -62,12 +62,7 @@ struct EntriesController: Sendable {
             try Self.check(decoded, entries: decoded.entries.count)
             return decoded.entries.map { .init(draft: $0.draft, line: $0.line) }
         case .json:
-            let batch: EntryJSON.Batch
-            do {
-                batch = try JSON.decoder.decode(EntryJSON.Batch.self, from: Data(body))
-            } catch let error as DecodingError {
-                throw WorkflowError.invalidInput(APIError.describe(error))
-            }
+            let batch = try Self.decodeJSON(EntryJSON.Batch.self, body)
             guard batch.entries.count <= limits.maxBatchRecords else {
                 throw APIError.tooLarge("the batch has \(batch.entries.count) entries; at most \(limits.maxBatchRecords) per request")
             }
@@ -75,7 +70,15 @@ struct EntriesController: Sendable {
             var details: [ErrorDetail] = []
             for (index, attempt) in batch.entries.enumerated() {
                 switch attempt.result {
-                case .success(let draft): inputs.append(.init(draft: draft, line: index + 1))
+                case .success(let sent):
+                    let disagreements = Self.disagreements(sent, unit: unit, year: year.map(String.init), what: "the request's")
+                    if disagreements.isEmpty {
+                        inputs.append(.init(draft: sent.draft, line: index + 1))
+                    } else {
+                        details += disagreements.map { ErrorDetail(line: index + 1, field: $0.field, message: $0.message) }
+                    }
+                case .failure(let error as EntryJSON.UnknownKeys):
+                    details += error.fields.map { ErrorDetail(line: index + 1, field: $0, message: "unknown field \($0)") }
                 case .failure(let error as DecodingError):
                     details.append(ErrorDetail(line: index + 1, message: APIError.describe(error)))
                 case .failure(let error):
@@ -149,21 +152,30 @@ struct EntriesController: Sendable {
             throw APIError.preconditionRequired("PUT needs If-Match with the entry's ETag (its version)")
         }
         let body = try await limits.body(of: request)
-        let draft: EntryDraft
+        let sent: EntryJSON.SentDraft
         switch format {
         case .blp:
-            // unit= and year= of an exported entry may come along; the entry's own are kept.
-            let inputs = try decodeDrafts(body, format: .blp, unit: nil, year: nil)
-            guard inputs.count == 1 else { throw WorkflowError.invalidInput("PUT takes exactly one entry record") }
-            draft = inputs[0].draft
-        case .json:
-            do {
-                draft = try JSON.decoder.decode(EntryJSON.StrictDraft.self, from: Data(body)).draft
-            } catch let error as DecodingError {
-                throw WorkflowError.invalidInput(APIError.describe(error))
+            // unit= and year= of an exported entry may come along; they must name the entry's own.
+            let parsed = BLPParser.parse(body, schema: .entries, limits: limits.blp)
+            let decoded = BLPEntryMapping.decodeEntries(parsed, unit: nil, year: nil)
+            try Self.check(decoded, entries: decoded.entries.count)
+            guard decoded.entries.count == 1,
+                  let record = parsed.groups.first(where: { $0.record.type == "entry" })?.record
+            else { throw WorkflowError.invalidInput("PUT takes exactly one entry record") }
+            var year: Int?
+            if let text = record["year"], !text.isEmpty {
+                guard let number = Int(text) else {
+                    throw WorkflowError.invalidInput("year \(text.prefix(20)) is not a year", details: [ErrorDetail(field: "year", message: "not a year")])
+                }
+                year = number
             }
+            sent = EntryJSON.SentDraft(draft: decoded.entries[0].draft, unit: record["unit"], year: year)
+        case .json:
+            sent = try Self.decodeJSON(EntryJSON.StrictDraft.self, body).sent
         }
-        let entry = try await entries.replaceDraft(id, with: draft, expectedVersion: version, by: caller)
+        let entry = try await entries.replaceDraft(
+            id, with: sent.draft, expectedVersion: version, by: caller,
+            mustMatch: { stored in Self.disagreements(sent, unit: stored.unitCode, year: String(stored.year), what: "the entry's") })
         return try Self.entryReply(entry, format: replyFormat).response
     }
 
@@ -236,8 +248,8 @@ struct EntriesController: Sendable {
         let query = request.uri.queryParameters
         var filter = EntryService.Filter()
         if let year = query["year"] { filter.year = try Self.parseYear(String(year)) }
-        filter.unit = query["unit"].map(String.init)
-        filter.department = query["department"].map(String.init)
+        filter.unit = try Self.organizationFilter(query["unit"], field: "unit")
+        filter.department = try Self.organizationFilter(query["department"], field: "department")
         if let state = query["state"] {
             guard let parsed = EntryState(rawValue: String(state)) else {
                 throw APIError.badRequest("unknown state \(state)", field: "state")
@@ -402,11 +414,7 @@ struct EntriesController: Sendable {
         guard !body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return nil }
         switch try WireFormat.ofBody(request) {
         case .json:
-            do {
-                return try JSON.decoder.decode(EntryJSON.ActionBody.self, from: Data(body)).reason
-            } catch let error as DecodingError {
-                throw WorkflowError.invalidInput(APIError.describe(error))
-            }
+            return try decodeJSON(EntryJSON.ActionBody.self, body).reason
         case .blp:
             let parsed = BLPParser.parse(body, schema: actionSchema, limits: .standard)
             guard parsed.isValid else {
@@ -417,7 +425,46 @@ struct EntriesController: Sendable {
         }
     }
 
+    /// A JSON body decoded after ``JSONShapeCheck`` (UTF-8, syntax with line and column, repeated
+    /// keys), so no decoder internals reach the answer.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, _ body: [UInt8]) throws -> T {
+        if let problem = JSONShapeCheck.problem(in: body) {
+            throw WorkflowError.invalidInput(problem.message, details: problem.field.map { [ErrorDetail(field: $0, message: problem.message)] } ?? [])
+        }
+        do {
+            return try JSON.decoder.decode(T.self, from: Data(body))
+        } catch let error as DecodingError {
+            throw WorkflowError.invalidInput(APIError.describe(error))
+        } catch let error as EntryJSON.UnknownKeys {
+            throw WorkflowError.invalidInput(error.message, details: error.fields.map { ErrorDetail(field: $0, message: "unknown field \($0)") })
+        }
+    }
+
+    /// `unit`/`year` of a sent entry that disagree with the path's or the stored entry's.
+    static func disagreements(_ sent: EntryJSON.SentDraft, unit: String?, year: String?, what: String) -> [ErrorDetail] {
+        var details: [ErrorDetail] = []
+        if let given = sent.unit, !given.isEmpty, let unit, given != unit {
+            details.append(ErrorDetail(field: "unit", message: "unit \(given.prefix(40)) disagrees with \(what) unit \(unit)"))
+        }
+        if let given = sent.year, let year, String(given) != year {
+            details.append(ErrorDetail(field: "year", message: "year \(given) disagrees with \(what) year \(year)"))
+        }
+        return details
+    }
+
     static let actionSchema = BLPSchema([BLPSchema.RecordType("action", keys: ["reason"])])
+
+    /// An organization code filter: refused by name when it cannot be a code (NUL, spaces,
+    /// too long), rather than handed to PostgreSQL.
+    static func organizationFilter(_ value: Substring?, field: String) throws -> String? {
+        guard let value else { return nil }
+        let text = String(value)
+        guard TextLimits.isOrganizationCode(text) else {
+            let message = "\(field) must be an organization code: 1 to \(TextLimits.organizationCodeLength) letters, digits, '.', '_' or '-'"
+            throw WorkflowError.invalidInput(message, details: [ErrorDetail(field: field, message: message)])
+        }
+        return text
+    }
 
     static func id(_ context: AppRequestContext) throws -> UUID {
         guard let id = UUID(uuidString: try context.parameters.require("id")) else {

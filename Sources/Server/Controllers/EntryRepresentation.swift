@@ -8,65 +8,105 @@ import Workflow
 enum EntryJSON {
     /// `POST …/entries` accepts `{"entries": [...]}` or a bare array.
     struct Batch: Decodable {
-        var entries: [Attempt<EntryDraft>]
+        var entries: [Attempt]
 
         init(from decoder: any Decoder) throws {
             if var array = try? decoder.unkeyedContainer() {
-                var items: [Attempt<EntryDraft>] = []
-                while !array.isAtEnd { items.append(try array.decode(Attempt<EntryDraft>.self)) }
+                var items: [Attempt] = []
+                while !array.isAtEnd { items.append(try array.decode(Attempt.self)) }
                 entries = items
             } else {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                entries = try container.decode([Attempt<EntryDraft>].self, forKey: .entries)
+                entries = try container.decode([Attempt].self, forKey: .entries)
             }
         }
 
         enum CodingKeys: String, CodingKey { case entries }
     }
 
+    /// One entry as sent: its draft, and the `unit`/`year` it names (read-only fields of an
+    /// entry as GET returns it), which must agree with the path or the stored entry.
+    struct SentDraft: Sendable {
+        var draft: EntryDraft
+        var unit: String?
+        var year: Int?
+    }
+
     /// Decodes one element, keeping its error, so every bad element of a batch is reported.
-    struct Attempt<T: Decodable>: Decodable {
-        var result: Result<T, any Error>
+    struct Attempt: Decodable {
+        var result: Result<SentDraft, any Error>
         init(from decoder: any Decoder) throws {
-            result = Result {
-                try StrictKeys.check(decoder)
-                return try T(from: decoder)
-            }
+            result = Result { try StrictDraft(from: decoder).sent }
         }
     }
 
-    /// Unknown keys are errors, as in BLP: a misspelt `genral` must not vanish silently.
-    /// The read-only fields of an entry (as GET returns it) are accepted and ignored.
+    /// Unknown keys inside an entry, as `items[0].amout` relative to the entry.
+    struct UnknownKeys: Error {
+        var fields: [String]
+        var message: String { "unknown field(s) \(fields.joined(separator: ", ")); check the spelling" }
+    }
+
+    /// Unknown keys are errors, as in BLP: a misspelt `genral` (or `amout` inside an item) must
+    /// not vanish silently. The read-only fields of an entry (as GET returns it) are accepted.
     enum StrictKeys {
         static let allowed: Set<String> = [
             "code", "name", "kind", "function_code", "general", "fund", "state_capital", "special", "other", "amount",
             "purpose", "plan", "goals", "items", "indicators", "procurement",
             "id", "year", "unit", "department", "state", "version", "revision", "supersedes",
         ]
+        /// The keys of the elements of each list field.
+        static let allowedInLists: [String: Set<String>] = [
+            "items": ["econ", "amount"],
+            "indicators": ["l1", "l2", "l3", "desc", "value", "basis"],
+            "procurement": ["item", "catalog", "unit", "quantity", "price", "amount"],
+        ]
 
         struct AnyKey: CodingKey {
             var stringValue: String
-            var intValue: Int? { nil }
+            var intValue: Int?
             init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
+            init?(intValue: Int) {
+                self.stringValue = String(intValue)
+                self.intValue = intValue
+            }
         }
 
         static func check(_ decoder: any Decoder) throws {
             guard let container = try? decoder.container(keyedBy: AnyKey.self) else { return }
-            let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
-            guard unknown.isEmpty else {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath, debugDescription: "unknown field(s) \(unknown.joined(separator: ", "))"))
+            var unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
+            for (list, keys) in allowedInLists.sorted(by: { $0.key < $1.key }) {
+                guard var elements = try? container.nestedUnkeyedContainer(forKey: AnyKey(stringValue: list)) else { continue }
+                var position = 0
+                while !elements.isAtEnd {
+                    if let element = try? elements.nestedContainer(keyedBy: AnyKey.self) {
+                        unknown += element.allKeys.map(\.stringValue).filter { !keys.contains($0) }.sorted()
+                            .map { "\(list)[\(position)].\($0)" }
+                    } else {
+                        _ = try? elements.decode(Skip.self)  // not an object: the decoder will say so
+                    }
+                    position += 1
+                }
             }
+            guard unknown.isEmpty else { throw UnknownKeys(fields: unknown) }
+        }
+
+        /// Any JSON value, read and thrown away.
+        struct Skip: Decodable {
+            init(from decoder: any Decoder) throws {}
         }
     }
 
-    /// One entry (PUT), strict about its keys like a batch element.
+    /// One entry (PUT, or an element of a batch), strict about its keys.
     struct StrictDraft: Decodable {
-        var draft: EntryDraft
+        var sent: SentDraft
+        enum Keys: String, CodingKey { case unit, year }
         init(from decoder: any Decoder) throws {
             try StrictKeys.check(decoder)
-            draft = try EntryDraft(from: decoder)
+            let container = try decoder.container(keyedBy: Keys.self)
+            sent = SentDraft(
+                draft: try EntryDraft(from: decoder),
+                unit: try container.decodeIfPresent(String.self, forKey: .unit),
+                year: try container.decodeIfPresent(Int.self, forKey: .year))
         }
     }
 

@@ -202,8 +202,8 @@ public enum BLPEntryMapping {
         ]
 
         /// What is wrong with the values, one detail per metric or section: known names, baseline
-        /// amounts from 0 to the entries' limit, narrative text without U+0000 (PostgreSQL cannot
-        /// store it).
+        /// amounts from 0 to the entries' limit, narrative text within ``TextLimits/narrative``
+        /// (no control characters but line breaks and tabs; NUL PostgreSQL could not store).
         public var problems: [ErrorDetail] {
             var details: [ErrorDetail] = []
             for (metric, amount) in baseline.sorted(by: { $0.key < $1.key }) {
@@ -220,8 +220,8 @@ public enum BLPEntryMapping {
                 let field = "narrative." + section
                 if !Self.narrativeSections.contains(section) {
                     details.append(ErrorDetail(field: field, message: "unknown section \(section)"))
-                } else if Validator.containsNUL(text) {
-                    details.append(ErrorDetail(field: field, message: "the text contains U+0000"))
+                } else if let problem = TextLimits.problem(text, field: field, TextLimits.narrative) {
+                    details.append(ErrorDetail(field: field, message: problem))
                 }
             }
             return details

@@ -8,8 +8,6 @@ public struct BLPWriteError: Error, Sendable, Equatable, CustomStringConvertible
         case badKey = "bad_key"
         /// A key appears twice.
         case repeatedKey = "repeated_key"
-        /// A value holds a control character other than line feed and tab, which BLP/1 cannot carry.
-        case controlCharacter = "control_character"
     }
 
     /// What is wrong.
@@ -35,11 +33,14 @@ public struct BLPWriteError: Error, Sendable, Equatable, CustomStringConvertible
 /// Writes records as canonical BLP/1 text: `type key=value …`, fields in the record's order, one
 /// space between them, a value quoted only when it must be.
 ///
-/// The writer refuses (throws) rather than emits what the parser would refuse, so writing then
-/// parsing gives back the same types, keys and values for every record it accepts. What it refuses:
-/// a type or key that is not `[a-z][a-z0-9_]*`, a repeated key, and a value with a control character
-/// other than `\n` and `\t` (the grammar has no escape for `\r`, NUL and the like). It does not know
-/// the schema or `BLPLimits.maxLineBytes`: unknown keys and over-long lines are the caller's concern.
+/// The writer refuses (throws) a type or key that is not `[a-z][a-z0-9_]*` and a repeated key:
+/// mistakes of the program, never of stored text. Values always write, so a read can never fail
+/// on what is stored: a control character other than `\n` and `\t` (which the text rule refuses
+/// today but an older row may hold) is written as the escape `\uXXXX`, which the grammar lacks.
+/// Writing then parsing gives back the same types, keys and values for every value without such
+/// a character; with one, the parser refuses that value by name (bad escape) instead of taking the
+/// control character in. It does not know the schema or `BLPLimits.maxLineBytes`: unknown keys and
+/// over-long lines are the caller's concern.
 public enum BLPWriter {
     /// One record as a line, without a line terminator.
     public static func line(_ record: BLPRecord) throws(BLPWriteError) -> String {
@@ -90,14 +91,6 @@ public enum BLPWriter {
                     reason: "repeated key \"\(field.key)\" in \(record.type)"
                 )
             }
-            if let control = field.value.unicodeScalars.first(where: { BLPText.isControl($0) && $0 != "\n" && $0 != "\t" }) {
-                throw BLPWriteError(
-                    code: .controlCharacter,
-                    recordType: record.type,
-                    key: field.key,
-                    reason: "\(record.type) \(field.key) contains control character \(BLPText.codePoint(control.value)), which BLP/1 cannot carry"
-                )
-            }
         }
     }
 
@@ -125,6 +118,8 @@ public enum BLPWriter {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
+            case _ where BLPText.isControl(scalar):
+                out += "\\u" + BLPText.codePoint(scalar.value).dropFirst(2)  // U+001B → \u001B
             default: out.unicodeScalars.append(scalar)
             }
         }

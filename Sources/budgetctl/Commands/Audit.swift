@@ -32,7 +32,7 @@ struct Audit: AsyncParsableCommand {
         )
 
         @Option(help: "Only the events of this entry code (all its revisions).") var entry: String?
-        @Option(help: "The fiscal year of --entry.") var year: Int?
+        @Option(help: "The fiscal year of --entry.", transform: FiscalYearArgument.parse) var year: Int?
         @Option(help: "At most this many events (1–10000).") var limit: Int = 100
 
         @OptionGroup var db: DatabaseOptions

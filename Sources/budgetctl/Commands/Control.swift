@@ -28,7 +28,7 @@ struct Control: AsyncParsableCommand {
         )
 
         @Option(help: "The unit.") var unit: String
-        @Option(help: "The fiscal year.") var year: Int
+        @Option(help: "The fiscal year.", transform: FiscalYearArgument.parse) var year: Int
         @Option(help: "The ceiling in yuan, e.g. 10124900.00.") var amount: String
 
         @OptionGroup var db: DatabaseOptions
@@ -71,7 +71,7 @@ struct Waive: AsyncParsableCommand {
     )
 
     @Argument(help: "The entry's id or code.") var entry: String
-    @Option(help: "The fiscal year of the code.") var year: Int?
+    @Option(help: "The fiscal year of the code.", transform: FiscalYearArgument.parse) var year: Int?
     @Option(help: "The rule to waive: V1 … V7.") var rule: String
     @Option(help: "Why (required, recorded in the audit log).") var reason: String
 

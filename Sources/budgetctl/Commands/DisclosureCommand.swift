@@ -27,7 +27,7 @@ struct DisclosureCommand: AsyncParsableCommand {
     }
 
     @Option(help: "The department's code.") var department: String
-    @Option(help: "The fiscal year.") var year: Int
+    @Option(help: "The fiscal year.", transform: FiscalYearArgument.parse) var year: Int
     @Option(help: "html, md, json, csv or datapackage.") var format: Format = .html
     @Option(name: [.customShort("o"), .long], help: "Write to this file (a folder for csv and datapackage).") var output: String?
     @Flag(help: "Start each CSV file with UTF-8's byte-order mark, for Excel (csv only).") var bom = false

@@ -23,7 +23,7 @@ struct Export: AsyncParsableCommand {
     }
 
     @Option(help: "The unit.") var unit: String
-    @Option(help: "The fiscal year.") var year: Int
+    @Option(help: "The fiscal year.", transform: FiscalYearArgument.parse) var year: Int
     @Option(help: "blp (default) or json.") var format: Format = .blp
     @Option(name: [.short, .customLong("output")], help: "Write to this file instead of stdout.") var outputFile: String?
 

@@ -42,7 +42,7 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "The BLP/1 file, or - for standard input.") var file: String
     @Option(help: "The unit the entries belong to.") var unit: String?
     @Option(help: "The department whose disclosure inputs (baseline, narrative) the file holds.") var department: String?
-    @Option(help: "The fiscal year.") var year: Int
+    @Option(help: "The fiscal year.", transform: FiscalYearArgument.parse) var year: Int
 
     @OptionGroup var db: DatabaseOptions
     @OptionGroup var identity: IdentityOptions

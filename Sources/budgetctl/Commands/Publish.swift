@@ -22,7 +22,7 @@ struct Publish: AsyncParsableCommand {
     )
 
     @Option(help: "The department.") var department: String
-    @Option(help: "The fiscal year.") var year: Int
+    @Option(help: "The fiscal year.", transform: FiscalYearArgument.parse) var year: Int
     @Option(name: .customLong("override"), help: ArgumentHelp(
         "Publish despite failed disclosure cross-checks, for this reason (audited).", valueName: "reason"))
     var overrideReason: String?

@@ -27,7 +27,7 @@ struct Queue: AsyncParsableCommand {
 
     @Option(help: "The state to list: \(EntryState.allCases.map(\.rawValue).joined(separator: ", ")) (default: what the acting user's role acts on).")
     var state: String?
-    @Option(help: "Only this fiscal year.") var year: Int?
+    @Option(help: "Only this fiscal year.", transform: FiscalYearArgument.parse) var year: Int?
     @Option(help: "Only the units of this department.") var department: String?
     @Option(help: "At most this many entries (1–1000).") var limit: Int = 1000
     @Flag(help: "List only the department-years awaiting publication (20-day clock).") var publications = false

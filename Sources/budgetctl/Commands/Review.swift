@@ -21,7 +21,7 @@ struct Approve: AsyncParsableCommand {
     )
 
     @Argument(help: "Entry ids or codes.") var entries: [String] = []
-    @Option(help: "The fiscal year (of the codes; required with --all).") var year: Int?
+    @Option(help: "The fiscal year (of the codes; required with --all).", transform: FiscalYearArgument.parse) var year: Int?
     @Option(help: "With --all: the department whose entries to approve.") var department: String?
     @Flag(help: "Approve every entry of --department and --year awaiting your review.") var all = false
 
@@ -84,7 +84,7 @@ struct Reject: AsyncParsableCommand {
     )
 
     @Argument(help: "The entry's id or code.") var entry: String
-    @Option(help: "The fiscal year of the code.") var year: Int?
+    @Option(help: "The fiscal year of the code.", transform: FiscalYearArgument.parse) var year: Int?
     @Option(help: "Why (required, recorded in the audit log).") var reason: String
 
     @OptionGroup var db: DatabaseOptions
@@ -119,7 +119,7 @@ struct Submit: AsyncParsableCommand {
     )
 
     @Option(help: "The unit.") var unit: String
-    @Option(help: "The fiscal year.") var year: Int
+    @Option(help: "The fiscal year.", transform: FiscalYearArgument.parse) var year: Int
 
     @OptionGroup var db: DatabaseOptions
     @OptionGroup var identity: IdentityOptions

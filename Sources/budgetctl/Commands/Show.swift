@@ -17,7 +17,7 @@ struct Show: AsyncParsableCommand {
     )
 
     @Argument(help: "The entry's id or code.") var entry: String
-    @Option(help: "The fiscal year of the code.") var year: Int?
+    @Option(help: "The fiscal year of the code.", transform: FiscalYearArgument.parse) var year: Int?
 
     @OptionGroup var db: DatabaseOptions
     @OptionGroup var identity: IdentityOptions

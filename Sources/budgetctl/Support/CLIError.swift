@@ -78,8 +78,8 @@ struct CLIError: Error, CustomStringConvertible {
 
     /// Writes the reason and its details to stderr.
     func report() {
-        var text = "budgetctl: \(message)\n"
-        for detail in details { text += "  \(detail)\n" }
+        var text = "budgetctl: \(TerminalText.escape(message))\n"
+        for detail in details { text += "  \(TerminalText.escape(detail))\n" }
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

@@ -73,12 +73,14 @@ enum EntryPresentation {
         return text + "%"
     }
 
-    /// `key  value` lines, keys padded; a multi-line value continues under its first line.
+    /// `key  value` lines, keys padded; a multi-line value continues under its first line, so no
+    /// value can start a line of its own, and every line is escaped for the terminal.
     static func keyValues(_ pairs: [(String, String)]) -> String {
         let width = pairs.map { DisplayWidth.of($0.0) }.max() ?? 0
         let indent = String(repeating: " ", count: width + 2)
         return pairs.map { key, value in
-            let lines = value.split(separator: "\n", omittingEmptySubsequences: false)
+            let lines = value.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { TerminalText.escape(String($0)) }
             return key + String(repeating: " ", count: width - DisplayWidth.of(key) + 2)
                 + lines.joined(separator: "\n" + indent)
         }.joined(separator: "\n")

@@ -22,7 +22,7 @@ struct TextTable {
     /// Header, a rule of dashes, then the rows; columns two spaces apart, no trailing spaces.
     func render(header: Bool = true) -> String {
         let cells = rows.map { row in columns.indices.map { i in i < row.count ? Self.flatten(row[i]) : "" } }
-        let titles = columns.map(\.title)
+        let titles = columns.map { Self.flatten($0.title) }
         var widths = header ? titles.map(DisplayWidth.of) : Array(repeating: 0, count: columns.count)
         for row in cells {
             for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
@@ -49,9 +49,12 @@ struct TextTable {
         return lines.joined(separator: "\n")
     }
 
-    /// A cell is one line: line breaks and tabs become spaces.
+    /// A cell is one line: line breaks and tabs become spaces, and what a terminal would act on
+    /// (ESC, CR, bidi overrides…) is shown escaped.
     static func flatten(_ text: String) -> String {
-        String(text.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { scalars.append(scalar == "\n" || scalar == "\t" ? " " : scalar) }
+        return TerminalText.escape(String(scalars))
     }
 }
 
