@@ -33,7 +33,8 @@ public struct AdminService: Sendable {
             } catch let error as PostgresError where error.sqlState == .uniqueViolation {
                 throw WorkflowError.conflict("organization \(organization.code) already exists")
             } catch let error as PostgresError where error.sqlState == .checkViolation {
-                throw WorkflowError.invalidInput("organization \(organization.code) is invalid (\(error.constraint ?? error.message))")
+                throw WorkflowError.invalidInput(
+                    "organization \(organization.code) is invalid: a code is 1–32 letters, digits, _ . or - (starting with a letter or digit), a name 1–200 characters")
             }
             var changes = ["name": organization.name, "kind": organization.kind.rawValue]
             changes["parent"] = organization.parentCode
