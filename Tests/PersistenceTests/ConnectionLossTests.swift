@@ -27,21 +27,25 @@ struct ConnectionLossTests {
         #expect(error.disposition == expected, "\(error)")
     }
 
-    /// Ends the session serving `connection` from another one, and waits until it is gone.
-    static func terminate(_ connection: PostgresConnection, db: TestDatabase) throws {
+    /// Ends the session serving `connection` from another one after `delay`, while it is busy
+    /// (as `pg_ctl stop -m fast` does to running statements): the statement then fails with 57P01.
+    static func terminate(_ connection: PostgresConnection, db: TestDatabase, after delay: TimeInterval = 0.3) {
         let pid = connection.backendPID
-        try db.superuser().query("SELECT pg_terminate_backend(\(pid), 5000)")
+        Thread {
+            Thread.sleep(forTimeInterval: delay)
+            _ = try? db.superuser().query("SELECT pg_terminate_backend(\(pid), 5000)")
+        }.start()
     }
 
-    @Test("a session terminated mid-transaction (57P01) is a connection failure, not a statement error")
+    @Test("a statement whose session is terminated (57P01) is a connection failure, not a statement error")
     func terminatedMidTransaction() async throws {
         let db = try await TestPostgres.makeDatabase(migrated: false)
         do {
             try await db.pool.transaction { connection in
-                try Self.terminate(connection, db: db)
-                try connection.query("SELECT 1")
+                Self.terminate(connection, db: db)
+                try connection.query("SELECT pg_sleep(10)")
             }
-            Issue.record("the transaction went on after its session was terminated")
+            Issue.record("the statement went on after its session was terminated")
         } catch let error as PostgresError {
             #expect(error.isConnectionFailure, "\(error)")
             #expect(error.disposition == .unavailable, "\(error)")
@@ -50,18 +54,56 @@ struct ConnectionLossTests {
         #expect(try await db.pool.withConnection { try $0.query("SELECT 1 AS one").count } == 1)
     }
 
-    @Test("a session terminated just before COMMIT leaves the outcome unknown")
-    func terminatedBeforeCommit() async throws {
+    @Test("a session terminated while COMMIT runs (57P01) leaves the outcome unknown")
+    func terminatedDuringCommit() async throws {
         let db = try await TestPostgres.makeDatabase(migrated: false)
+        try await db.pool.withConnection { connection in
+            try connection.execute(unsafeSQL: """
+                CREATE TABLE slow_commit (x int);
+                CREATE FUNCTION sleep_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_sleep(10); RETURN NULL; END $$;
+                CREATE CONSTRAINT TRIGGER sleep_at_commit AFTER INSERT ON slow_commit
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sleep_at_commit();
+                """)
+        }
         do {
             try await db.pool.transaction { connection in
-                try connection.query("SELECT 1")
-                try Self.terminate(connection, db: db)
+                try connection.query("INSERT INTO slow_commit VALUES (1)")
+                Self.terminate(connection, db: db)  // COMMIT runs the deferred trigger, and sleeps
             }
             Issue.record("COMMIT succeeded on a terminated session")
         } catch let error as PostgresError {
             #expect(error.kind == .commitOutcomeUnknown, "\(error)")
             #expect(error.disposition == .outcomeUnknown)
+        }
+    }
+
+    @Test("57P01 reported as a statement's error (libpq does so when the message arrives before the close) is a connection loss; at COMMIT, outcome unknown")
+    func adminShutdownAsStatementError() async throws {
+        let db = try await TestPostgres.makeDatabase(migrated: false)
+        try await db.pool.withConnection { connection in
+            try connection.execute(unsafeSQL: """
+                CREATE FUNCTION shut_down() RETURNS void LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = 'admin_shutdown'; END $$;
+                CREATE FUNCTION shut_down_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN PERFORM shut_down(); RETURN NULL; END $$;
+                CREATE TABLE at_commit (x int);
+                CREATE CONSTRAINT TRIGGER shut_down AFTER INSERT ON at_commit
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION shut_down_trigger();
+                """)
+        }
+        do {
+            try await db.pool.transaction { try $0.query("SELECT shut_down()") }
+            Issue.record("no error")
+        } catch let error as PostgresError {
+            #expect(error.kind == .server && error.sqlState == .adminShutdown, "\(error)")
+            #expect(error.disposition == .unavailable)
+        }
+        do {
+            try await db.pool.transaction { try $0.query("INSERT INTO at_commit VALUES (1)") }
+            Issue.record("no error")
+        } catch let error as PostgresError {
+            #expect(error.kind == .commitOutcomeUnknown, "\(error)")
         }
     }
 }
