@@ -13,7 +13,7 @@ HOLD=${FAULT_HOLD:-5}
 RSS_LIMIT_MB=${FAULT_RSS_LIMIT_MB:-150}
 failures=()
 
-fault_setup 50 1
+fault_setup 50 1 ${FAULT_SERVER_ENV:-}
 token=$(bench_token officer-B01)
 path=/v1/units/B01/years/2021/entries
 rss() { awk '/^VmRSS/ { printf "%.1f\n", $2 / 1024 }' "/proc/$spid/status"; }
@@ -52,7 +52,9 @@ log "client: $summary"
 
 sleep 3
 after=$(rss)
-log "RSS after the sockets closed: $after MiB (before: $before MiB)"
+sockets_left=$(ls -l "/proc/$spid/fd" 2>/dev/null | grep -c socket || true)
+log "RSS after the sockets closed: $after MiB (before: $before MiB); the server has $sockets_left sockets open"
+[ "${FAULT_DEBUG:-0}" = 1 ] && { pmap -x "$spid" | sort -k3 -n | tail -n 12 >&2; grep -E "Rss|Anon" "/proc/$spid/smaps_rollup" >&2; }
 status_after=$(post_one AFTER)
 log "a small POST afterwards → $status_after"
 

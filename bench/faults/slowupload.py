@@ -28,16 +28,25 @@ def upload(args, results, index, stop):
     chunk = b"# " + b"x" * (64 * 1024 - 3) + b"\n"
     try:
         sock.sendall(head)
+        sock.setblocking(False)
+        # Send while the server reads; stop at its first answer (a refusal before the whole body).
+        answered = False
         while results[index]["sent"] < args.send and not stop.is_set():
-            readable, _, _ = select.select([sock], [], [], 0)
+            readable, writable, _ = select.select([sock], [sock], [], 1)
             if readable:
+                answered = True
                 break
-            piece = chunk[: min(len(chunk), args.send - results[index]["sent"])]
-            sock.sendall(piece)
-            results[index]["sent"] += len(piece)
-        # An answer before the whole body: the server refused it unread.
-        readable, _, _ = select.select([sock], [], [], 0.5)
-        if readable:
+            if writable:
+                piece = chunk[: min(len(chunk), args.send - results[index]["sent"])]
+                try:
+                    results[index]["sent"] += sock.send(piece)
+                except BlockingIOError:
+                    pass
+        if not answered:
+            readable, _, _ = select.select([sock], [], [], 0.5)
+            answered = bool(readable)
+        if answered:
+            sock.setblocking(True)
             data = sock.recv(4096)
             if data.startswith(b"HTTP/1.1 "):
                 results[index]["status"] = int(data[9:12])

@@ -18,7 +18,7 @@ func buildApplication(
     var app = Application(
         router: router,
         server: .http1(configuration: .init(
-            additionalChannelHandlers: [CloseAfterResponseHandler(), ExpectContinueHandler(limits: limits, budget: budget)],
+            additionalChannelHandlers: [UploadGateHandler(limits: limits, budget: budget), ExpectContinueHandler(limits: limits, budget: budget)],
             idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "budget-server"),
         logger: logger)

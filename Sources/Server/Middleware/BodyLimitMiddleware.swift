@@ -33,6 +33,8 @@ struct BodyLimitMiddleware: RouterMiddleware {
         if let declared, !reservation.grow(to: declared) {
             throw APIError.bodyBudgetExhausted
         }
+        // The socket may have stopped reading when the head arrived and the budget looked short.
+        context.channel?.triggerUserOutboundEvent(UploadGateHandler.BodyAccepted(), promise: nil)
         let watch = BodyReadWatch(channel: context.channel, timeout: limits.bodyReadTimeout)
         defer { watch.cancel() }
         var request = request

@@ -1,3 +1,4 @@
+import CMalloc
 import Synchronization
 
 /// The request-body bytes all connections together may hold in memory at once.
@@ -8,6 +9,8 @@ import Synchronization
 final class BodyBudget: Sendable {
     let capacity: Int
     private let used = Mutex<Int>(0)
+    /// The most held since the budget was last empty.
+    private let highWater = Mutex<Int>(0)
 
     init(capacity: Int) { self.capacity = capacity }
 
@@ -19,13 +22,30 @@ final class BodyBudget: Sendable {
         used.withLock { used in
             guard bytes <= capacity - used else { return false }
             used += bytes
+            let now = used
+            highWater.withLock { $0 = max($0, now) }
             return true
         }
     }
 
     func release(_ bytes: Int) {
-        used.withLock { used in used = max(0, used - bytes) }
+        let empty = used.withLock { used in
+            used = max(0, used - bytes)
+            return used == 0
+        }
+        guard empty else { return }
+        let held = highWater.withLock { held in
+            defer { held = 0 }
+            return held
+        }
+        // Many uploads at once leave the allocator's per-thread heaps full of free pages that
+        // glibc keeps; once the last body is gone, hand them back.
+        if held >= Self.trimAfter {
+            Task.detached(priority: .background) { _ = malloc_trim(0) }
+        }
     }
+
+    static let trimAfter = 16 * 1024 * 1024
 }
 
 /// The part of the budget one request holds; returned once, when the request is done.

@@ -71,9 +71,7 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// False when the body's declared length will be refused before it is read.
     private func mayBeRead(_ head: HTTPRequest) -> Bool {
         guard let declared = head.headerFields[.contentLength].flatMap({ Int($0) }) else { return true }
-        if declared > limits.maxBodyBytes { return false }
-        if let budget, declared > budget.capacity - budget.inUse { return false }
-        return true
+        return !limits.refusesUnread(declared: declared, budget: budget)
     }
 
     private func sendContinueIfWanted(context: ChannelHandlerContext) {
