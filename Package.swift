@@ -32,6 +32,8 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // glibc's malloc_trim: the server returns freed upload buffers to the system.
+        .systemLibrary(name: "CMalloc"),
         // The pure domain: no I/O, nothing but Foundation.
         .target(name: "Workflow", swiftSettings: strict),
         .target(
@@ -50,11 +52,13 @@ let package = Package(
         .executableTarget(
             name: "Server",
             dependencies: [
+                "CMalloc",
                 "Persistence",
                 "Workflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -20,6 +20,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let lockNotAvailable = SQLState("55P03")
     public static let queryCanceled = SQLState("57014")
     public static let adminShutdown = SQLState("57P01")
+    public static let crashShutdown = SQLState("57P02")
     public static let cannotConnectNow = SQLState("57P03")
     public static let undefinedTable = SQLState("42P01")
     public static let insufficientPrivilege = SQLState("42501")
@@ -81,11 +82,54 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         self.constraint = constraint
     }
 
-    /// True when the connection is no longer usable and must be discarded.
+    /// True when the connection is no longer usable and must be discarded: libpq lost it, or the
+    /// server ended the session (class 08, 57P01 administrator command, 57P02 crash, 57P03 starting
+    /// up or shutting down).
     public var isConnectionFailure: Bool {
         if kind == .connection || kind == .commitOutcomeUnknown { return true }
         guard let state = sqlState else { return false }
-        return state.errorClass == "08" || state == .adminShutdown || state == .cannotConnectNow
+        return state.errorClass == "08" || state == .adminShutdown || state == .crashShutdown || state == .cannotConnectNow
+    }
+
+    /// What a failure means to whoever asked, decided here once for the API and the CLI.
+    public enum Disposition: Sendable, Equatable {
+        /// The database went away or cannot be reached: retry later (API 503, CLI exit 5).
+        case unavailable
+        /// The connection broke during COMMIT: the change may or may not be applied.
+        case outcomeUnknown
+        /// Every connection is busy: retry shortly.
+        case busy
+        /// The statement ran past its time limit.
+        case timedOut
+        /// A serialization failure or deadlock a retry may cure.
+        case transient
+        /// A unique or exclusion constraint: the record already exists (a conflict).
+        case duplicate
+        /// A check, foreign-key or not-null constraint, or a value the database cannot hold
+        /// (classes 22 and 23): input that validation should have refused first.
+        case refusedValues
+        /// A table is missing: the database is not migrated.
+        case notMigrated
+        /// Anything else: a defect or a misconfiguration.
+        case internalFailure
+    }
+
+    public var disposition: Disposition {
+        switch kind {
+        case .commitOutcomeUnknown: return .outcomeUnknown
+        case .connection, .poolClosed: return .unavailable
+        case .poolExhausted: return .busy
+        case .decoding, .client: return .internalFailure
+        case .server: break
+        }
+        if isConnectionFailure { return .unavailable }
+        guard let state = sqlState else { return .internalFailure }
+        if state == .queryCanceled { return .timedOut }
+        if state.isTransient { return .transient }
+        if state == .uniqueViolation || state == .exclusionViolation { return .duplicate }
+        if state.errorClass == "22" || state.errorClass == "23" { return .refusedValues }
+        if state == .undefinedTable { return .notMigrated }
+        return .internalFailure
     }
 
     public var description: String {

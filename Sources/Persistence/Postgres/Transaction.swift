@@ -47,7 +47,8 @@ extension PostgresConnection {
         do throws(PostgresError) {
             try query("COMMIT")
         } catch {
-            guard error.kind == .connection else { throw error }
+            // Also when the server ended the session (57P01…) rather than libpq losing the socket.
+            guard error.isConnectionFailure else { throw error }
             // The server may have committed before the connection died; only a re-read can tell.
             throw PostgresError(
                 kind: .commitOutcomeUnknown,

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import Persistence
 import Prometheus
 import Workflow
@@ -11,10 +12,14 @@ func buildApplication(
     configuration: ServerConfiguration, pool: ConnectionPool, logger: Logger,
     metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) async throws -> some ApplicationProtocol {
-    let router = buildRouter(pool: pool, limits: configuration.limits, metrics: metrics)
+    let budget = BodyBudget(capacity: configuration.limits.maxBufferedBodyBytes)
+    let router = buildRouter(pool: pool, limits: configuration.limits, budget: budget, metrics: metrics)
+    let limits = configuration.limits
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [UploadGateHandler(limits: limits, budget: budget), ExpectContinueHandler(limits: limits, budget: budget)],
+            idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "budget-server"),
         logger: logger)
     app.addServices(pool)
@@ -32,7 +37,8 @@ func buildApplication(
 }
 
 func buildRouter(
-    pool: ConnectionPool, limits: RequestLimits = RequestLimits(), metrics: PrometheusCollectorRegistry
+    pool: ConnectionPool, limits: RequestLimits = RequestLimits(), budget: BodyBudget? = nil,
+    metrics: PrometheusCollectorRegistry
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
@@ -42,7 +48,9 @@ func buildRouter(
     HealthController(pool: pool).addRoutes(to: router)
     MetricsController(registry: metrics, pool: pool).addRoutes(to: router)
     let admin = AdminService(pool: pool)
-    let v1 = router.group("v1").add(middleware: AuthMiddleware(admin: admin))
+    let v1 = router.group("v1")
+        .add(middleware: AuthMiddleware(admin: admin))
+        .add(middleware: BodyLimitMiddleware(limits: limits, budget: budget ?? BodyBudget(capacity: limits.maxBufferedBodyBytes)))
     EntriesController(entries: EntryService(pool: pool), idempotency: IdempotencyStore(pool: pool), limits: limits)
         .addRoutes(to: v1)
     let disclosures = DisclosureController(disclosures: DisclosureService(pool: pool), limits: limits)

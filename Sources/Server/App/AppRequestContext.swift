@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import Persistence
 import Workflow
 
@@ -10,9 +11,12 @@ struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     var caller: Caller?
     var requestID: String
+    /// The connection, for timers that must end a stalled body read.
+    let channel: (any NIOCore.Channel)?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
         caller = nil
         requestID = ""
     }

@@ -21,6 +21,9 @@ import Workflow
 /// | `MAX_BODY_BYTES` | 8388608 | larger request bodies get 413 |
 /// | `MAX_LINE_BYTES` | 65536 | longer BLP lines get 413 |
 /// | `MAX_BATCH_RECORDS` | 10000 | more records in one batch get 413 |
+/// | `MAX_BUFFERED_BODY_BYTES` | 67108864 | request-body bytes buffered at once across all connections; beyond: 503 |
+/// | `BODY_READ_TIMEOUT_SECONDS` | 60 | a request body must arrive within this; else 408 and the connection closes |
+/// | `IDLE_TIMEOUT_SECONDS` | 60 | a connection that sends nothing this long (between requests or mid-request) is closed |
 struct ServerConfiguration: Sendable {
     enum LogFormat: String, Sendable { case json, text }
 
@@ -34,6 +37,7 @@ struct ServerConfiguration: Sendable {
     var auditCheckpointInterval: Duration?
     /// Signs audit checkpoints; without it the server records none (and says so at start).
     var auditKey: AuditSigningKey?
+    var idleTimeout: Duration
 
     struct Invalid: Error, CustomStringConvertible {
         let variable: String
@@ -75,7 +79,14 @@ struct ServerConfiguration: Sendable {
         limits = RequestLimits(
             maxBodyBytes: try integer("MAX_BODY_BYTES", 8 * 1024 * 1024, range: 1024...1_073_741_824),
             maxLineBytes: try integer("MAX_LINE_BYTES", 65536, range: 256...16_777_216),
-            maxBatchRecords: try integer("MAX_BATCH_RECORDS", 10_000, range: 1...10_000_000))
+            maxBatchRecords: try integer("MAX_BATCH_RECORDS", 10_000, range: 1...10_000_000),
+            maxBufferedBodyBytes: try integer("MAX_BUFFERED_BODY_BYTES", 64 * 1024 * 1024, range: 1024...68_719_476_736),
+            bodyReadTimeout: .seconds(try integer("BODY_READ_TIMEOUT_SECONDS", 60, range: 1...3600)))
+        guard limits.maxBufferedBodyBytes >= limits.maxBodyBytes else {
+            throw Invalid(variable: "MAX_BUFFERED_BODY_BYTES",
+                          reason: "must be at least MAX_BODY_BYTES (\(limits.maxBodyBytes)), or no full-size body could ever be accepted")
+        }
+        idleTimeout = .seconds(try integer("IDLE_TIMEOUT_SECONDS", 60, range: 1...86_400))
         let checkpointSeconds = try integer("AUDIT_CHECKPOINT_SECONDS", 600, range: 0...86_400)
         auditCheckpointInterval = checkpointSeconds == 0 ? nil : .seconds(checkpointSeconds)
         // A key file that is named but unusable stops the start: better than silently unsigned.

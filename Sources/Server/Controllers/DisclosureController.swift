@@ -48,12 +48,8 @@ struct DisclosureController: Sendable {
             }
             inputs = decoded.inputs
         case .json:
-            let decoded: InputsJSON
-            do {
-                decoded = try JSON.decoder.decode(InputsJSON.self, from: Data(body))
-            } catch let error as DecodingError {
-                throw WorkflowError.invalidInput(APIError.describe(error))
-            }
+            // Same checks as entries: UTF-8, syntax, repeated keys, then the decoder.
+            let decoded = try EntriesController.decodeJSON(InputsJSON.self, body)
             // Names and values are checked by the service, for every way in.
             inputs = .init(baseline: decoded.baseline ?? [:], narrative: decoded.narrative ?? [:])
         }

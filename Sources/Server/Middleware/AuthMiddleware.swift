@@ -5,7 +5,8 @@ import Logging
 import Persistence
 import Workflow
 
-/// Authenticates `Authorization: Bearer <token>` against the stored token hashes; 401 otherwise.
+/// Authenticates `Authorization: Bearer <token>` against the stored token hashes; 401 otherwise,
+/// 403 for an administrator's token.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let admin: AdminService
@@ -19,6 +20,12 @@ struct AuthMiddleware: RouterMiddleware {
               let caller = try await admin.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces), channel: .api)
         else {
             throw APIError.unauthorized("invalid, expired or revoked bearer token")
+        }
+        // The administrator has no entries, units or departments to act on (SPEC §2: CLI only);
+        // telling it so beats a 404 for a unit that exists.
+        guard caller.actor.role != .admin else {
+            throw APIError.forbidden(
+                "an administrator's token has no use on the API: the administrator manages organizations, users and tokens with budgetctl (org, user); budget entries are read and changed with an officer's, reviewer's, finance or auditor token")
         }
         var context = context
         context.caller = caller

@@ -31,7 +31,13 @@ struct ErrorMiddleware: RouterMiddleware {
                     apiError = APIError.notFound("no route \(request.uri.path)")
                 }
             }
-            if apiError.status.code >= 500 {
+            if apiError.citesRequestID {
+                apiError.message += " (request id \(context.requestID))"
+            }
+            if apiError.code == APIError.clientClosed.code {
+                // Not a server error: the client gave up mid-upload.
+                context.logger.info("client closed the connection mid-request", metadata: ["status": "\(apiError.status.code)"])
+            } else if apiError.status.code >= 500 || apiError.citesRequestID {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "status": "\(apiError.status.code)"])
             } else {
                 context.logger.info("request refused", metadata: ["code": "\(apiError.code)", "status": "\(apiError.status.code)"])

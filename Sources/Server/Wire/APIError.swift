@@ -15,6 +15,12 @@ struct APIError: Error, HTTPResponseError, Sendable {
     var message: String
     var details: [ErrorDetail] = []
     var headers: HTTPFields = [:]
+    /// The message ends with the request id, for answers whose details only the log has.
+    var citesRequestID = false
+
+    static var internalError: APIError {
+        APIError(status: .internalServerError, code: "internal", message: "internal error", citesRequestID: true)
+    }
 
     static func unauthorized(_ message: String) -> APIError {
         APIError(status: .unauthorized, code: "unauthorized", message: message, headers: [.wwwAuthenticate: "Bearer"])
@@ -87,25 +93,28 @@ extension APIError {
             }
             self.init(status: status, code: error.code, message: error.message, details: error.details)
         case let error as PostgresError:
-            switch error.kind {
-            case .poolExhausted:
+            switch error.disposition {
+            case .busy:
                 self = .unavailable("the server is busy: \(error.message); retry shortly")
-            case .connection, .poolClosed:
+            case .unavailable:
                 self = .unavailable("the database is unavailable; retry shortly", retryAfter: 2)
-            case .commitOutcomeUnknown:
+            case .outcomeUnknown:
                 self.init(status: .serviceUnavailable, code: "outcome_unknown",
                           message: "the database went away while committing: the change may or may not have been applied; read the entry again before retrying",
                           headers: [.retryAfter: "2"])
-            case .server where error.sqlState == .queryCanceled:
+            case .timedOut:
                 self = .unavailable("the database took too long to answer; retry shortly", retryAfter: 2)
-            case .server where error.sqlState?.isTransient == true:
+            case .transient:
                 self.init(status: .conflict, code: "conflict", message: "a concurrent change conflicted; retry")
-            case .server where error.sqlState == .uniqueViolation:
+            case .duplicate:
                 self.init(status: .conflict, code: "conflict", message: "a concurrent change created the same record; retry")
-            case .server where error.sqlState?.errorClass == "22" || error.sqlState?.errorClass == "23":
-                self.init(status: .unprocessableContent, code: "invalid_input", message: "the database refused the values: \(error.message)")
-            case .server, .decoding, .client:
-                self.init(status: .internalServerError, code: "internal", message: "internal error")
+            case .refusedValues:
+                // Validation should have refused it first; the database's wording (constraint
+                // names, parameters) stays in the log, the caller gets the request id.
+                self.init(status: .unprocessableContent, code: "invalid_input",
+                          message: "the database refused the values; nothing was stored", citesRequestID: true)
+            case .notMigrated, .internalFailure:
+                self = .internalError
             }
         case is NIOTooManyBytesError:
             self = .tooLarge("the request body is larger than the server accepts")
@@ -115,7 +124,7 @@ extension APIError {
             self.init(status: error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase,
                       headers: error.headers)
         default:
-            self.init(status: .internalServerError, code: "internal", message: "internal error")
+            self = .internalError
         }
     }
 

@@ -11,6 +11,8 @@ import NIOHTTPTypes
 /// With pipelining the interim response must not land inside an earlier request's response, so
 /// it is sent only once every earlier response has been written to its end; and none is sent once
 /// a request or response has said `Connection: close`, since no later request will be read.
+/// Nor is it sent for a declared length that will be refused unread (over `maxBodyBytes`, or more
+/// than the body budget has left): the final 413 or 503 comes instead (RFC 9110 §10.1.1).
 final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -27,11 +29,18 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// The requests whose response has not been written to its end, oldest first.
     private var unanswered: [Pending] = []
     private var closing = false
+    private let limits: RequestLimits
+    private let budget: BodyBudget?
+
+    init(limits: RequestLimits = RequestLimits(), budget: BodyBudget? = nil) {
+        self.limits = limits
+        self.budget = budget
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head(let head) = unwrapInboundIn(data), !closing {
             unanswered.append(Pending(
-                wantsContinue: head.headerFields[.expect]?.lowercased() == "100-continue",
+                wantsContinue: head.headerFields[.expect]?.lowercased() == "100-continue" && mayBeRead(head),
                 closes: Self.says(close: head.headerFields)))
             if unanswered.count == 1 { sendContinueIfWanted(context: context) }
         }
@@ -57,6 +66,12 @@ final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler
         default:
             break
         }
+    }
+
+    /// False when the body's declared length will be refused before it is read.
+    private func mayBeRead(_ head: HTTPRequest) -> Bool {
+        guard let declared = head.headerFields[.contentLength].flatMap({ Int($0) }) else { return true }
+        return !limits.refusesUnread(declared: declared, budget: budget)
     }
 
     private func sendContinueIfWanted(context: ChannelHandlerContext) {

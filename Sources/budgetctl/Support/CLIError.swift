@@ -45,16 +45,7 @@ struct CLIError: Error, CustomStringConvertible {
         case let error as WorkflowError:
             return CLIError(kind: kind(of: error.category), message: error.message, details: error.details.map(line(for:)))
         case let error as PostgresError:
-            switch error.kind {
-            case .connection, .poolExhausted, .poolClosed, .commitOutcomeUnknown:
-                return .databaseUnavailable("database unavailable: \(error.message)")
-            case .server where error.sqlState == .undefinedTable:
-                return .databaseUnavailable("the database is not migrated (\(error.message)); run `budgetctl migrate`")
-            case .server where error.sqlState?.errorClass == "23" || error.sqlState?.isTransient == true:
-                return .conflict("conflict: \(error.message)")
-            case .server, .decoding, .client:
-                return .refused("database error: \(error)")
-            }
+            return from(error)
         case let error as MigrationError:
             return .conflict(error.description)
         case let error as BLPWriteError:
@@ -62,6 +53,39 @@ struct CLIError: Error, CustomStringConvertible {
         default:
             return .refused("\(error)")
         }
+    }
+
+    /// A database failure in the categories the API uses too (`PostgresError.Disposition`): a value
+    /// the database refuses is invalid input (exit 1, like API 422), a duplicate is a conflict
+    /// (exit 4, like 409), a lost or busy database is exit 5 (503). The database's own wording
+    /// (constraint names, parameters) is shown only with BUDGETCTL_VERBOSE=1.
+    static func from(_ error: PostgresError) -> CLIError {
+        var failure: CLIError
+        switch error.disposition {
+        case .unavailable, .busy, .timedOut:
+            failure = .databaseUnavailable("database unavailable; nothing was changed, try again")
+        case .outcomeUnknown:
+            failure = .databaseUnavailable("the database connection was lost during COMMIT: the change may or may not have been applied; check before retrying")
+        case .notMigrated:
+            failure = .databaseUnavailable("the database is not migrated; run `budgetctl migrate`")
+        case .transient, .duplicate:
+            failure = .conflict("conflict: a concurrent change got there first or the record already exists; nothing was changed")
+        case .refusedValues:
+            failure = .refused("the database refused the values; nothing was changed")
+        case .internalFailure:
+            failure = .refused("database error; nothing was changed")
+        }
+        if verbose {
+            failure.details.append("database: \(error)" + (error.detail.map { "; \($0)" } ?? ""))
+        } else {
+            failure.message += " (details: set BUDGETCTL_VERBOSE=1)"
+        }
+        return failure
+    }
+
+    /// Whether database details may be printed (BUDGETCTL_VERBOSE=1).
+    static var verbose: Bool {
+        ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["BUDGETCTL_VERBOSE"]?.lowercased() ?? "")
     }
 
     /// One detail as a line: `line 4 field general: V1: …` for input lines, `V3: … (plan[3])` for rules.
