@@ -94,7 +94,7 @@ struct AuditLogTests {
     @Test("a truncated chain is caught by its head, and by the checkpoint even when the head is rewritten")
     func truncatedTail() async throws {
         let f = try await populated()
-        let key = try TestAuditKey.make()
+        let key = try TestAuditKey.run()  // the key that signed the events, too
         try await f.admin.checkpointAudit(signedWith: key.key)
         let su = try f.db.superuser()
         try su.execute(unsafeSQL: "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only")
