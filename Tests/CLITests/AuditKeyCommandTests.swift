@@ -71,6 +71,30 @@ struct AuditKeyCommandTests {
         try await world.ok(["audit", "verify"], as: "auditor", environment: key.environment)
     }
 
+    @Test("budgetctl signs what it writes with BUDGET_AUDIT_KEY_FILE; without it the events fail verify, named; a broken key file stops it")
+    func writerKey() async throws {
+        let world = try await CLIWorld.bootstrapped()
+        let key = try TestAuditKey.run()
+        try await world.importDrafts([Fixture.project("W-1")])
+        let signed: Int = try world.db.superuser().query("""
+            SELECT count(*)::int AS n FROM audit_events WHERE key_id = \(key.publicKey.id) AND length(signature) = 64
+            """).first!.decode("n")
+        #expect(signed == (try world.auditEventCount()), "every event budgetctl wrote is signed")
+        try await world.ok(["audit", "verify", "--public-key", key.publicBase64], as: "auditor")
+
+        let broken = try await world.run(["submit", "--unit", "201002", "--year", "2020"], as: "officer-201002",
+                                         environment: ["BUDGET_AUDIT_KEY_FILE": key.path + ".missing"])
+        #expect(broken.status == 1 && broken.stderr.contains("BUDGET_AUDIT_KEY_FILE"), "\(broken.stderr)")
+        try await world.ok(["submit", "--unit", "201002", "--year", "2020"], as: "officer-201002", environment: Self.noKey)
+        let unsigned: Int64 = try world.db.superuser().query("""
+            SELECT id FROM audit_events WHERE chain = 'entry:2020:W-1' AND action = 'submit'
+            """).first!.decode("id")
+        let failed = try await world.run(["audit", "verify", "--public-key", key.publicBase64], as: "auditor")
+        #expect(failed.status == 1)
+        #expect(failed.stderr.hasPrefix("budgetctl: audit log verification failed at event \(unsigned) "), "\(failed.stderr)")
+        #expect(failed.stderr.contains("unsigned: written by a process without the audit key"))
+    }
+
     @Test("verify prints the newest signed checkpoint; --expect-checkpoint and --require-signed check against it")
     func notedCheckpoint() async throws {
         let world = try await CLIWorld.bootstrapped()
