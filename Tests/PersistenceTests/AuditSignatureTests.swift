@@ -236,6 +236,18 @@ struct AuditSignatureTests {
         #expect(result.problem?.reason.contains("signature does not match") == true)
     }
 
+    @Test("a superuser who appends an unsigned event and raises its chain's unsigned head is still named")
+    func superuserRaisesUnsignedHead() async throws {
+        let (f, key) = try await populated()
+        let su = try f.db.superuser()
+        let forged = try forgeEvent(on: su, chain: "entry:2020:S-1")
+        try su.query("SET session_replication_role = replica")  // past the table's append-only trigger
+        try su.query("INSERT INTO audit_unsigned_heads (chain, seq) VALUES ('entry:2020:S-1', 99)")
+        let result = try await verify(f, key)
+        #expect(result.problem?.eventID == forged, "\(String(describing: result.problem))")
+        #expect(result.problem?.reason.contains("follows signed events of its chain") == true)
+    }
+
     @Test("(e) an old checkpoint altered by a superuser fails its signature; a deleted middle one breaks the chain")
     func tamperedOldCheckpoint() async throws {
         let (f, key) = try await populated()

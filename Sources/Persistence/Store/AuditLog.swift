@@ -127,6 +127,7 @@ extension AuditLog {
         var previousHash = genesis
         var heads: [String: (seq: Int64, hash: [UInt8])] = [:]
         var legacy = 0
+        var chainSigned = false  // the current chain had a signed event already
         let keys = Dictionary(options.keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         func problem(_ reason: String, _ event: StoredEvent?, chain: String) -> AuditVerification {
             var result = AuditVerification(
@@ -154,6 +155,7 @@ extension AuditLog {
                 if record.chain != lastChain {
                     closeChain()
                     lastChain = record.chain
+                    chainSigned = false
                     chains += 1
                     expectedSeq = 1
                     previousHash = genesis
@@ -179,8 +181,14 @@ extension AuditLog {
                     guard key.isValid(signature, forEventHash: computed) else {
                         return problem("its signature does not match: the event was forged, not written by the signer", event, chain: record.chain)
                     }
+                    chainSigned = true
                 } else if record.seq <= (try row.decode("unsigned_to", as: Int64?.self) ?? 0) {
-                    legacy += 1  // written before events were signed (migration 0012)
+                    // Written before events were signed (migration 0012), so never after a signed one:
+                    // that would take a raised unsigned head, i.e. a superuser.
+                    guard !chainSigned else {
+                        return problem("the event is unsigned, yet follows signed events of its chain: it was inserted later", event, chain: record.chain)
+                    }
+                    legacy += 1
                 } else {
                     return problem("the event is unsigned: written by a process without the audit key, or forged", event, chain: record.chain)
                 }
