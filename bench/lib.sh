@@ -7,6 +7,9 @@
 #   bench_build                  release build of budget-server and budgetctl (BENCH_SKIP_BUILD=1 skips);
 #                                BENCH_CONFIG=debug uses the debug binaries instead (fault scripts only:
 #                                CI reuses the test build; benchmark figures always come from release)
+#                                then bench_audit_key
+#   bench_audit_key              a fresh audit signing key in $BENCH_WORK, exported as BUDGET_AUDIT_KEY_FILE,
+#                                so the servers and budgetctl sign every audit event as deployed ones do
 #   bench_pg_start               fresh cluster + database; sets DATABASE_URL, BENCH_PG_* and PSQL
 #   bench_migrate                budgetctl migrate
 #   bench_seed_people UNITS      department B, units B01..B<UNITS>, one officer each, auditor, finance, admin,
@@ -45,6 +48,12 @@ bench_build() {
     BENCH_BIN=$(swift build -c "$config" --show-bin-path)
     [ -x "$BENCH_BIN/budget-server" ] && [ -x "$BENCH_BIN/budgetctl" ] || die "$config binaries missing in $BENCH_BIN"
     export BENCH_BIN
+    bench_audit_key
+}
+
+bench_audit_key() {
+    export BUDGET_AUDIT_KEY_FILE="$BENCH_WORK/audit-key"
+    [ -f "$BUDGET_AUDIT_KEY_FILE" ] || "$BENCH_BIN/budgetctl" audit key --generate "$BUDGET_AUDIT_KEY_FILE" >/dev/null
 }
 
 bench_pg_start() {

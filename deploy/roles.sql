@@ -8,7 +8,8 @@
 --
 -- budget_app does not own the tables, so it cannot disable the audit log's append-only triggers,
 -- and it has no UPDATE, DELETE or TRUNCATE on audit_events. It records audit checkpoints only
--- through audit_record_checkpoint (migration 0010), signed with the key in BUDGET_AUDIT_KEY_FILE.
+-- through audit_record_checkpoint (migration 0010), signed with the key in BUDGET_AUDIT_KEY_FILE,
+-- which also signs every event it appends (0012): it cannot append one that verify accepts.
 
 CREATE ROLE budget_owner LOGIN;
 CREATE ROLE budget_app NOLOGIN;

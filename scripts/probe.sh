@@ -16,7 +16,8 @@ export BENCH_CONFIG=${BENCH_CONFIG:-debug}
 source "$(dirname "$0")/../bench/lib.sh"
 trap bench_cleanup EXIT
 
-bench_build
+bench_build   # also makes the audit key: the server and budgetctl sign every event (BUDGET_AUDIT_KEY_FILE)
+export PROBE_AUDIT_PUBLIC_KEY=$("$BENCH_BIN/budgetctl" audit key)  # the auditor's copy, for verify
 bench_pg_start   # DATABASE_URL: the superuser, for the probes that attack the database itself
 admin_url=$DATABASE_URL
 # As scripts/serve.sh does: migrations as the schema's owner, everything else as budget_server.

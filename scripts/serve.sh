@@ -45,7 +45,7 @@ else
     fi
 fi
 
-# --- the audit key: signs what the audit log records; `budgetctl audit key` prints its public key --
+# --- the audit key: signs every audit event and checkpoint; `budgetctl audit key` prints its public key --
 export BUDGET_AUDIT_KEY_FILE=${BUDGET_AUDIT_KEY_FILE:-$session_dir/audit-key}
 if [ ! -f "$BUDGET_AUDIT_KEY_FILE" ]; then
     say "creating the audit signing key $BUDGET_AUDIT_KEY_FILE (keep it outside the database; mode 600)"

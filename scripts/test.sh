@@ -19,4 +19,7 @@ export BUDGET_TEST_PGHOST=127.0.0.1 BUDGET_TEST_PGPORT="$port"
 
 swift build --build-tests
 export BUDGETCTL="$(swift build --show-bin-path)/budgetctl"
+# The run's audit signing key: test pools, in-process servers and budgetctl sign every event with it.
+export BUDGET_AUDIT_KEY_FILE="$data/audit-key"
+"$BUDGETCTL" audit key --generate "$BUDGET_AUDIT_KEY_FILE" >/dev/null
 swift test --skip-build "$@"

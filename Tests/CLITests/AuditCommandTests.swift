@@ -13,7 +13,7 @@ struct AuditCommandTests {
         let ok = try await world.ok(["audit", "verify"], as: "auditor")
         #expect(ok.stdout.contains("audit log verified"))
         #expect(ok.stderr.isEmpty, "no progress line when piped: \(ok.stderr)")
-        let key = try TestAuditKey.make()
+        let key = try TestAuditKey.run()  // signed the events too (budgetctl inherits BUDGET_AUDIT_KEY_FILE)
         try await world.ok(["audit", "checkpoint"], as: "root", environment: key.environment)
         let officer = try await world.run(["audit", "verify"], as: "officer-201002")
         #expect(officer.status == 1)

@@ -4,9 +4,9 @@ import TestSupport
 import Testing
 import Workflow
 
-/// Signed checkpoints (migration 0010): what the application role, a superuser and a holder of a
-/// wrong key can and cannot hide from `verify`.
-@Suite("signed audit checkpoints")
+/// Signed events (migration 0012) and signed checkpoints (0010): what the application role, a
+/// superuser and a holder of a wrong key can and cannot hide from `verify`.
+@Suite("signed audit events and checkpoints")
 struct AuditSignatureTests {
     /// Two entries, created, submitted and approved by the department: six entry events.
     func populated() async throws -> (Fixture, TestAuditKey) {
@@ -15,7 +15,7 @@ struct AuditSignatureTests {
             _ = try await f.entries.act(.submit, on: entry.id, by: f.officer)
             _ = try await f.entries.act(.approve, on: entry.id, by: f.reviewer)
         }
-        return (f, try TestAuditKey.make())
+        return (f, try TestAuditKey.run())  // the key the fixture's pool signs events with
     }
 
     func verify(_ f: Fixture, _ key: TestAuditKey, requireSigned: Bool = false) async throws -> AuditVerification {
@@ -31,12 +31,12 @@ struct AuditSignatureTests {
 
     /// As `connection`'s role: appends an event to `chain` whose hash is correctly recomputed over
     /// the canonical bytes, and moves the chain head to it — what an intruder with the database
-    /// credential of the application can do.
+    /// credential of the application can do (and what an event from before 0012 looks like).
     @discardableResult
     func forgeEvent(on connection: PostgresConnection, chain: String) throws -> Int64 {
-        let head = try connection.query("SELECT seq, hash FROM audit_chain_heads WHERE chain = \(chain)").first!
-        let seq = try head.decode("seq", as: Int64.self) + 1
-        let previous = try head.decode("hash", as: ByteA.self)
+        let head = try connection.query("SELECT seq, hash FROM audit_chain_heads WHERE chain = \(chain)").first
+        let seq = try (head?.decode("seq", as: Int64.self) ?? 0) + 1
+        let previous = try head?.decode("hash", as: ByteA.self) ?? ByteA([UInt8](repeating: 0, count: 32))
         let at = Timestamp.now()
         let record = AuditRecord(
             chain: chain, seq: seq, at: at.microsecondsSinceEpoch, actor: "finance", role: "finance_reviewer", channel: "api",
@@ -49,7 +49,10 @@ struct AuditSignatureTests {
                     \(previous), \(hash))
             RETURNING id
             """).first!.decode("id")
-        try connection.query("UPDATE audit_chain_heads SET seq = \(seq), hash = \(hash) WHERE chain = \(chain)")
+        try connection.query("""
+            INSERT INTO audit_chain_heads (chain, seq, hash) VALUES (\(chain), \(seq), \(hash))
+            ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+            """)
         return id
     }
 
@@ -94,19 +97,49 @@ struct AuditSignatureTests {
         #expect(try await verify(f, key).ok)
     }
 
-    @Test("(a) the application role forges an event with a recomputed hash: it cannot get it signed, and verify counts it as unsigned")
+    @Test("(a) the application role forges an event with a recomputed hash and moves the head: verify names it as unsigned")
     func appRoleForgery() async throws {
         let (f, key) = try await populated()
         try await f.admin.checkpointAudit(signedWith: key.key)
+        #expect(try await verify(f, key).ok)
         let app = try appRole(f)
-        try forgeEvent(on: app, chain: "entry:2020:S-1")
-        // Chains and heads agree with the forgery: nothing a hash chain alone can see. What verify
-        // does say is that one event is not covered by any signature.
+        let forged = try forgeEvent(on: app, chain: "entry:2020:S-1")
+        // Chain and head agree with the forgery: a hash chain alone sees nothing. The signature
+        // is what the application role cannot make.
         var result = try await verify(f, key)
-        #expect(result.ok)
-        #expect(result.eventsAfterLatestSigned == 1)
-        // It cannot vouch for it: no direct insert, and a checkpoint through the function carries
-        // a signature it cannot make.
+        #expect(result.problem?.eventID == forged, "\(String(describing: result.problem))")
+        #expect(result.problem?.chain == "entry:2020:S-1")
+        #expect(result.problem?.reason.contains("unsigned: written by a process without the audit key") == true)
+        // A signature lifted from a genuine event, under the genuine key id, does not fit the forged hash.
+        let su = try f.db.superuser()
+        try su.query("SET session_replication_role = replica")
+        try su.query("""
+            UPDATE audit_events SET (key_id, signature) =
+                (SELECT key_id, signature FROM audit_events WHERE chain = 'entry:2020:S-1' AND seq = 1)
+            WHERE id = \(forged)
+            """)
+        result = try await verify(f, key)
+        #expect(result.problem?.eventID == forged)
+        #expect(result.problem?.reason.contains("signature does not match") == true)
+        // Nor can it declare the forgery a legacy event: the list of unsigned heads is not its to write.
+        for statement: SQL in [
+            "INSERT INTO audit_unsigned_heads (chain, seq) VALUES ('entry:2020:S-1', 99)",
+            "UPDATE audit_unsigned_heads SET seq = 99",
+        ] {
+            do {
+                try app.query(statement)
+                Issue.record("budget_app wrote audit_unsigned_heads")
+            } catch {
+                #expect(error.sqlState == .insufficientPrivilege, "\(error)")
+            }
+        }
+    }
+
+    @Test("(a) the application role cannot get a checkpoint over a forged event signed: the signing function stores its made-up signature, which fails")
+    func appRoleForgedCheckpoint() async throws {
+        let (f, key) = try await populated()
+        try await f.admin.checkpointAudit(signedWith: key.key)
+        let app = try appRole(f)
         do {
             try app.query("""
                 INSERT INTO audit_checkpoints (chains, events, heads)
@@ -125,9 +158,41 @@ struct AuditSignatureTests {
                                            \(try totals.decode("e", as: Int64.self)), \(key.publicKey.id), \(ByteA([UInt8](repeating: 1, count: 64)))) AS id
             """).first!.decode("id")
         try app.query("COMMIT")
-        result = try await verify(f, key)
+        let result = try await verify(f, key)
         #expect(result.problem?.checkpointID == forged)
         #expect(result.problem?.reason.contains("signature does not match") == true)
+    }
+
+    @Test("an event written by a process without the audit key fails verify, named")
+    func writerWithoutKey() async throws {
+        let (f, key) = try await populated()
+        let keyless = ConnectionPool(configuration: .init(connectionString: f.db.conninfo, size: 1), logger: TestPostgres.logger)
+        _ = try await AdminService(pool: keyless).addUser(name: "late", role: .auditor, org: nil, by: f.administrator)
+        await keyless.shutdown()
+        let unsigned = Int64(try count(f, "SELECT id AS n FROM audit_events WHERE chain = 'user:late'"))
+        let result = try await verify(f, key)
+        #expect(result.problem?.eventID == unsigned, "\(String(describing: result.problem))")
+        #expect(result.problem?.chain == "user:late")
+        #expect(result.problem?.reason.contains("unsigned: written by a process without the audit key") == true)
+    }
+
+    @Test("both append paths sign: one row at a time and the bulk COPY, each event with its own valid signature")
+    func bothPathsSign() async throws {
+        let (f, key) = try await populated()  // one-by-one: create, submit, approve
+        let drafts = (0..<300).map { EntryService.DraftInput(draft: Fixture.project("B-\($0)"), line: $0 + 1) }
+        _ = try await f.entries.saveDrafts(from: .drafts(drafts, piece: 70), unit: "201002", year: 2020, by: f.officer)
+        let rows = try f.db.superuser().query("""
+            SELECT count(*)::int AS n, count(signature)::int AS signed, count(DISTINCT signature)::int AS distinct_signatures,
+                   bool_and(key_id = \(key.publicKey.id)) AS ours
+            FROM audit_events WHERE chain LIKE 'entry:%'
+            """).first!
+        #expect(try rows.decode("n", as: Int.self) == 6 + 300)
+        #expect(try rows.decode("signed", as: Int.self) == 6 + 300)
+        #expect(try rows.decode("distinct_signatures", as: Int.self) == 6 + 300)
+        #expect(try rows.decode("ours", as: Bool.self))
+        let result = try await verify(f, key)
+        #expect(result.ok, "\(String(describing: result.problem))")
+        #expect(result.legacyUnsignedEvents == 0)
     }
 
     @Test("(b) a superuser deletes a tail event, rewinds the head and adds a checkpoint: the older signed checkpoint names the gap")
@@ -171,6 +236,18 @@ struct AuditSignatureTests {
         #expect(result.problem?.reason.contains("signature does not match") == true)
     }
 
+    @Test("a superuser who appends an unsigned event and raises its chain's unsigned head is still named")
+    func superuserRaisesUnsignedHead() async throws {
+        let (f, key) = try await populated()
+        let su = try f.db.superuser()
+        let forged = try forgeEvent(on: su, chain: "entry:2020:S-1")
+        try su.query("SET session_replication_role = replica")  // past the table's append-only trigger
+        try su.query("INSERT INTO audit_unsigned_heads (chain, seq) VALUES ('entry:2020:S-1', 99)")
+        let result = try await verify(f, key)
+        #expect(result.problem?.eventID == forged, "\(String(describing: result.problem))")
+        #expect(result.problem?.reason.contains("follows signed events of its chain") == true)
+    }
+
     @Test("(e) an old checkpoint altered by a superuser fails its signature; a deleted middle one breaks the chain")
     func tamperedOldCheckpoint() async throws {
         let (f, key) = try await populated()
@@ -192,14 +269,14 @@ struct AuditSignatureTests {
         #expect(result.problem?.reason.contains("checkpoints were deleted") == true)
     }
 
-    @Test("(d) a checkpoint is checked only with its own key: another key, or none, is refused")
+    @Test("(d) events and checkpoints are checked only with their own key: another key, or none, is refused")
     func wrongKey() async throws {
         let (f, key) = try await populated()
-        let id = try await f.admin.checkpointAudit(signedWith: key.key)
+        try await f.admin.checkpointAudit(signedWith: key.key)
         let other = try TestAuditKey.make()
         let result = try await verify(f, other)
-        #expect(result.problem?.checkpointID == id)
-        #expect(result.problem?.reason.contains(key.publicKey.id) == true)
+        #expect(result.problem?.eventID != nil, "the first signed event already names the key")
+        #expect(result.problem?.reason.contains("signed by key \(key.publicKey.id)") == true)
         await #expect(throws: AuditKeyError.self) { _ = try await f.admin.verifyAudit(by: f.auditor) }
         #expect(try await f.admin.verifyAudit(by: f.auditor, options: .init(keys: [other.publicKey, key.publicKey])).ok)
     }
@@ -232,28 +309,45 @@ struct AuditSignatureTests {
         #expect(result.signedCheckpoints == 4)
     }
 
-    @Test("checkpoints from before 0010 stay, reported unsigned; --require-signed refuses them")
+    @Test("events and checkpoints from before signing stay: legacy events pass, later ones must be signed; --require-signed refuses old checkpoints")
     func legacyUnsigned() async throws {
         let db = try await TestPostgres.makeDatabase(migrated: false)
         let all = try TestPostgres.migrations()
         _ = try await Migrator(migrations: all.filter { $0.version < "0010" }).migrate(pool: db.pool, logger: TestPostgres.logger)
-        let admin = AdminService(pool: db.pool)
-        let root = Caller(actor: Actor(name: "root", role: .admin), channel: .cli)
-        _ = try await admin.addUser(name: "root", role: .admin, org: nil, by: nil)
-        try db.superuser().query("""
+        // Events as the code of before wrote them: hashed, unsigned (no signature columns yet).
+        let su = try db.superuser()
+        try forgeEvent(on: su, chain: "user:root")
+        try forgeEvent(on: su, chain: "user:root")
+        try forgeEvent(on: su, chain: "org:201")
+        try su.query("""
             INSERT INTO audit_checkpoints (chains, events, heads)
             SELECT count(*), sum(seq), jsonb_object_agg(chain, jsonb_build_array(seq, encode(hash, 'hex')))
             FROM audit_chain_heads WHERE seq > 0
             """)
+        _ = try await Migrator(migrations: all.filter { $0.version < "0012" }).migrate(pool: db.pool, logger: TestPostgres.logger)
+        try forgeEvent(on: su, chain: "user:root")  // still before 0012: its snapshot covers it
         try await db.migrate()
-        let key = try TestAuditKey.make()
+        let heads = try su.query("SELECT chain, seq FROM audit_unsigned_heads ORDER BY chain")
+        #expect(try heads.map { "\(try $0.decode("chain", as: String.self)):\(try $0.decode("seq", as: Int64.self))" } == ["org:201:1", "user:root:3"])
+
+        let admin = AdminService(pool: db.pool)
+        let root = Caller(actor: Actor(name: "root", role: .admin), channel: .cli)
+        _ = try await admin.addUser(name: "root", role: .admin, org: nil, by: nil)  // signed, at user:root seq 4
+        let key = try TestAuditKey.run()
         var result = try await admin.verifyAudit(by: root, options: .init(keys: [key.publicKey]))
-        #expect(result.ok && result.unsignedCheckpoints == 1 && result.signedCheckpoints == 0)
+        #expect(result.ok, "\(String(describing: result.problem))")
+        #expect(result.legacyUnsignedEvents == 4 && result.events == 5)
+        #expect(result.unsignedCheckpoints == 1 && result.signedCheckpoints == 0)
         result = try await admin.verifyAudit(by: root, options: .init(keys: [key.publicKey], requireSigned: true))
         #expect(result.problem?.reason.contains("not signed") == true)
         try await admin.checkpointAudit(signedWith: key.key)
         result = try await admin.verifyAudit(by: root, options: .init(keys: [key.publicKey]))
         #expect(result.ok && result.unsignedCheckpoints == 1 && result.signedCheckpoints == 1)
+
+        // Past the recorded heads, an unsigned event fails, in an old chain as in a new one.
+        let late = try forgeEvent(on: su, chain: "org:201")
+        result = try await admin.verifyAudit(by: root, options: .init(keys: [key.publicKey]))
+        #expect(result.problem?.eventID == late && result.problem?.reason.contains("unsigned") == true)
     }
 
     @Test("the signing function refuses a READ COMMITTED caller, whose heads could differ from the ones it signed")

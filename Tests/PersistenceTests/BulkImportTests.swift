@@ -39,7 +39,7 @@ struct BulkImportTests {
         #expect(history.first?.record.changes["items"] == "1")
         let page = try await f.entries.list(.init(limit: 5), for: f.officer)
         #expect(page.items.map(\.content.code) == ["N-0", "N-1", "N-10", "N-100", "N-1000"])
-        let verification = try await f.admin.verifyAudit(by: f.auditor)
+        let verification = try await f.verifyAudit()
         #expect(verification.ok, "\(String(describing: verification.problem))")
         #expect(verification.events == 1_234 + 5)
     }
@@ -56,7 +56,7 @@ struct BulkImportTests {
         let replaced = try await f.entries.entry(existing.id, for: f.officer)
         #expect(replaced.content.name == "改过的名称")
         #expect(replaced.version == 2)
-        let verification = try await f.admin.verifyAudit(by: f.auditor)
+        let verification = try await f.verifyAudit()
         #expect(verification.ok, "\(String(describing: verification.problem))")
     }
 

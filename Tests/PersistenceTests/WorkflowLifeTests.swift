@@ -42,7 +42,7 @@ struct WorkflowLifeTests {
         #expect(history[5].record.channel == "cli")
         #expect(history[0].record.channel == "api")
 
-        let verification = try await f.admin.verifyAudit(by: f.auditor)
+        let verification = try await f.verifyAudit()
         #expect(verification.ok, "\(String(describing: verification.problem))")
         #expect(verification.events == 10 + 5 + 1)  // entry + five organizations + the publication
     }
@@ -182,7 +182,7 @@ struct WorkflowLifeTests {
         #expect(publication.published.count == 3)
         await expectError("conflict") { try await f.entries.publish(department: "201", year: 2020, by: f.finance) }
         await expectError("forbidden") { try await f.entries.publish(department: "201", year: 2020, by: f.reviewer) }
-        #expect(try await f.admin.verifyAudit(by: f.auditor).ok)
+        #expect(try await f.verifyAudit().ok)
     }
 
     @Test("revise then publish supersedes the old revision; both stay readable")
@@ -208,7 +208,7 @@ struct WorkflowLifeTests {
         #expect(old.content.amount == (try Money.parse("150000.00")))
         #expect(new.state == .published)
         #expect(new.content.amount == (try Money.parse("180000.00")))
-        #expect(try await f.admin.verifyAudit(by: f.auditor).ok)
+        #expect(try await f.verifyAudit().ok)
     }
 
     @Test("the control figure is checked at finance approval; a waiver lifts one rule")

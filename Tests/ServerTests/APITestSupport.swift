@@ -31,6 +31,7 @@ struct APIWorld {
 
     func app(environment: [String: String] = [:]) async throws -> some ApplicationProtocol {
         var env = ["DATABASE_URL": fixture.db.conninfo, "PORT": "0", "LOG_LEVEL": "critical"]
+        env.merge(try TestAuditKey.run().environment) { _, key in key }  // the server signs, as deployed
         env.merge(environment) { _, new in new }
         let configuration = try ServerConfiguration(environment: env)
         // The server owns its own pool, as in production; it closes it when the app stops.

@@ -30,7 +30,7 @@ struct AuditCheckpointServiceTests {
     @Test("the checkpoint service signs what it records, only when something was logged; verify checks it")
     func serviceSigns() async throws {
         let fixture = try await Fixture.make()
-        let key = try TestAuditKey.make()
+        let key = try TestAuditKey.run()  // the key that signs the events, as in a deployment
         let service = AuditCheckpointService(admin: fixture.admin, key: key.key, interval: .milliseconds(100), logger: TestPostgres.logger)
         let task = Task { try await service.run() }
         func signed() async throws -> Int {

@@ -239,7 +239,7 @@ struct EntriesAPITests {
             #expect(filter.status == .unprocessableContent)
         }
         #expect(try await world.storedCount() == 1)
-        let verification = try await world.fixture.admin.verifyAudit(by: world.fixture.auditor)
+        let verification = try await world.fixture.verifyAudit()
         #expect(verification.ok)
     }
 

@@ -19,6 +19,11 @@ public struct Fixture: Sendable {
     public let auditor = Caller(actor: Actor(name: "auditor", role: .auditor), channel: .cli)
     public let administrator = Caller(actor: Actor(name: "root", role: .admin), channel: .cli)
 
+    /// `audit verify` as the auditor, with the run's public key (the one the test pools sign with).
+    public func verifyAudit() async throws -> AuditVerification {
+        try await admin.verifyAudit(by: auditor, options: .init(keys: [try TestAuditKey.run().publicKey]))
+    }
+
     public static func make(poolSize: Int = 4) async throws -> Fixture {
         let db = try await TestPostgres.makeDatabase(poolSize: poolSize)
         let fixture = Fixture(db: db, entries: EntryService(pool: db.pool), admin: AdminService(pool: db.pool))

@@ -37,7 +37,8 @@ public enum TestPostgres {
             try connection.query("CREATE DATABASE \(identifier: String(name)) ENCODING 'UTF8' TEMPLATE template0")
         }
         await admin.shutdown()
-        let database = TestDatabase(name: String(name), conninfo: try conninfo(database: String(name)), poolSize: poolSize)
+        let database = TestDatabase(
+            name: String(name), conninfo: try conninfo(database: String(name)), poolSize: poolSize, auditKey: try TestAuditKey.run().key)
         if migrated { try await database.migrate() }
         return database
     }
@@ -47,16 +48,16 @@ public enum TestPostgres {
     }
 }
 
-/// One throwaway database and a pool on it.
+/// One throwaway database and a pool on it, which signs audit events with the run's key.
 public final class TestDatabase: Sendable {
     public let name: String
     public let conninfo: String
     public let pool: ConnectionPool
 
-    init(name: String, conninfo: String, poolSize: Int) {
+    init(name: String, conninfo: String, poolSize: Int, auditKey: AuditSigningKey) {
         self.name = name
         self.conninfo = conninfo
-        pool = ConnectionPool(configuration: .init(connectionString: conninfo, size: poolSize), logger: TestPostgres.logger)
+        pool = ConnectionPool(configuration: .init(connectionString: conninfo, size: poolSize, auditKey: auditKey), logger: TestPostgres.logger)
     }
 
     @discardableResult

@@ -22,12 +22,17 @@ public final class ConnectionPool: Sendable, Service {
         public var applicationName: String
         /// Server-side limit of one statement (nil: none).
         public var statementTimeout: Duration?
+        /// Signs every audit event the pool's connections append (`BUDGET_AUDIT_KEY_FILE`); nil
+        /// stores them unsigned, which `audit verify` reports as a failure.
+        public var auditKey: AuditSigningKey?
 
         public init(
             connectionString: String, size: Int = 8, acquireTimeout: Duration = .seconds(2),
-            maxWaiters: Int = 256, applicationName: String = "budget", statementTimeout: Duration? = nil
+            maxWaiters: Int = 256, applicationName: String = "budget", statementTimeout: Duration? = nil,
+            auditKey: AuditSigningKey? = nil
         ) {
             self.statementTimeout = statementTimeout
+            self.auditKey = auditKey
             self.connectionString = connectionString
             self.size = max(1, size)
             self.acquireTimeout = acquireTimeout
@@ -238,7 +243,8 @@ public final class ConnectionPool: Sendable, Service {
         }
         return try PostgresConnection(
             connectionString: configuration.connectionString,
-            applicationName: configuration.applicationName, statementTimeout: configuration.statementTimeout, logger: logger)
+            applicationName: configuration.applicationName, statementTimeout: configuration.statementTimeout,
+            auditKey: configuration.auditKey, logger: logger)
     }
 
     private func checkin(_ connection: PostgresConnection) {

@@ -13,6 +13,9 @@ public final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let busy = Atomic<Bool>(false)
     public let logger: Logger
+    /// Signs every audit event appended through this connection (nil: they are stored unsigned,
+    /// and `audit verify` reports them).
+    public let auditKey: AuditSigningKey?
     /// Set when a statement failed because the connection broke: the pool discards it.
     public private(set) var isBroken = false
     func markBroken() { isBroken = true }
@@ -24,7 +27,8 @@ public final class PostgresConnection: @unchecked Sendable {
     ///
     /// Our defaults come first so that anything the string sets overrides them.
     public init(
-        connectionString: String, applicationName: String = "budget", statementTimeout: Duration? = nil, logger: Logger
+        connectionString: String, applicationName: String = "budget", statementTimeout: Duration? = nil,
+        auditKey: AuditSigningKey? = nil, logger: Logger
     ) throws(PostgresError) {
         var options = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3 -c client_min_messages=warning"
         if let statementTimeout {
@@ -52,6 +56,7 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         handle = conn
         self.logger = logger
+        self.auditKey = auditKey
     }
 
     deinit { PQfinish(handle) }

@@ -15,8 +15,8 @@ public struct AuditKeyError: Error, CustomStringConvertible, Sendable {
     public var description: String
 }
 
-/// The Ed25519 key that signs audit checkpoints. It lives in a file outside the database
-/// (`BUDGET_AUDIT_KEY_FILE`), so whoever can write the database cannot sign.
+/// The Ed25519 key that signs every audit event and checkpoint. It lives in a file outside the
+/// database (`BUDGET_AUDIT_KEY_FILE`), so whoever can write the database cannot sign.
 ///
 /// The file holds one line: the base64 of the 32-byte private key (`budgetctl audit key --generate`).
 public struct AuditSigningKey: Sendable {
@@ -24,12 +24,18 @@ public struct AuditSigningKey: Sendable {
     let raw: [UInt8]
     var key: Curve25519.Signing.PrivateKey { try! Curve25519.Signing.PrivateKey(rawRepresentation: raw) }
 
+    /// The public key's id, stored beside each signature (computed once: each append needs it).
+    let keyID: String
+
     public var publicKey: AuditPublicKey { AuditPublicKey(raw: Array(key.publicKey.rawRepresentation)) }
 
     /// A fresh random key.
-    public init() { raw = Array(Curve25519.Signing.PrivateKey().rawRepresentation) }
+    public init() { self.init(raw: Array(Curve25519.Signing.PrivateKey().rawRepresentation)) }
 
-    init(raw: [UInt8]) { self.raw = raw }
+    init(raw: [UInt8]) {
+        self.raw = raw
+        keyID = AuditPublicKey(raw: Array(try! Curve25519.Signing.PrivateKey(rawRepresentation: raw).publicKey.rawRepresentation)).id
+    }
 
     /// Reads a key file; refuses one that others may read, as ssh does.
     public init(contentsOf path: String) throws(AuditKeyError) {
@@ -51,7 +57,7 @@ public struct AuditSigningKey: Sendable {
               (try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)) != nil else {
             throw AuditKeyError(kind: .invalid, description: "audit key file \(path) does not hold a base64 Ed25519 private key")
         }
-        self.raw = Array(raw)
+        self.init(raw: Array(raw))
     }
 
     /// Writes a new key to `path` with mode 0600; never overwrites an existing file.
@@ -76,6 +82,29 @@ public struct AuditSigningKey: Sendable {
     /// The signature of `checkpoint`'s canonical bytes (64 bytes).
     public func sign(_ checkpoint: AuditCheckpoint) throws -> [UInt8] {
         Array(try key.signature(for: checkpoint.canonicalBytes))
+    }
+
+    /// Signs event hashes; build one per batch, since making the Crypto key derives the public key.
+    func eventSigner() -> AuditEventSigner { AuditEventSigner(key: key, keyID: keyID) }
+}
+
+/// What is signed for an audit event: a domain prefix, so that an event signature can never pass
+/// for a checkpoint's or anything else's, then the event's hash (which covers the previous hash).
+func auditEventSignedBytes(_ hash: some Sequence<UInt8>) -> [UInt8] {
+    var bytes = Array("BAUDSIG1".utf8)
+    bytes.append(contentsOf: hash)
+    return bytes
+}
+
+/// Signs audit event hashes with one key (not Sendable: one per thread).
+struct AuditEventSigner {
+    let key: Curve25519.Signing.PrivateKey
+    /// Stored beside each signature.
+    let keyID: String
+
+    /// Ed25519("BAUDSIG1" || hash): 64 bytes.
+    func sign(eventHash hash: some Sequence<UInt8>) throws -> [UInt8] {
+        Array(try key.signature(for: auditEventSignedBytes(hash)))
     }
 }
 
@@ -103,6 +132,12 @@ public struct AuditPublicKey: Sendable, Hashable {
     func isValid(_ signature: [UInt8], for checkpoint: AuditCheckpoint) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
         return key.isValidSignature(signature, for: checkpoint.canonicalBytes)
+    }
+
+    /// Whether `signature` is this key's signature of an event with `hash`.
+    func isValid(_ signature: [UInt8], forEventHash hash: [UInt8]) -> Bool {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
+        return key.isValidSignature(signature, for: auditEventSignedBytes(hash))
     }
 }
 

@@ -8,8 +8,10 @@ import Workflow
 /// one per other subject (`user:NAME`, `org:CODE`, `control:UNIT:YEAR`, `publication:DEPT:YEAR`).
 /// An event's hash is SHA-256 over its canonical bytes (`AuditRecord.canonicalBytes`), which
 /// include the previous event's hash in the same chain. Appending locks only that chain's head row,
-/// so writers on different entries never queue behind one global lock. Checkpoints record every
-/// chain head, so truncating a chain (and rewriting its head) is still detected.
+/// so writers on different entries never queue behind one global lock. Each event is signed with
+/// the connection's audit key (outside the database), so whoever can only write the database
+/// cannot append an event verify accepts. Checkpoints record every chain head, so truncating a
+/// chain (and rewriting its head) is still detected.
 public enum AuditLog {
     static let genesis = [UInt8](repeating: 0, count: 32)
 
@@ -73,13 +75,15 @@ public enum AuditLog {
             entryID: event.entryID, revision: event.revision, fromState: event.fromState, toState: event.toState,
             reason: event.reason, changes: event.changes)
         let hash = ByteA(Array(SHA256.hash(data: record.canonicalBytes(previousHash: previous))))
+        let signer = connection.auditKey?.eventSigner()
+        let signature = try signer.map { ByteA(try $0.sign(eventHash: hash.bytes)) }
         let changes = JSONB(stringMap: event.changes)
         let id: Int64 = try connection.query("""
             INSERT INTO audit_events (chain, seq, at, actor, role, channel, action, entry_id, revision,
-                                      from_state, to_state, reason, changes, prev_hash, hash)
+                                      from_state, to_state, reason, changes, prev_hash, hash, key_id, signature)
             VALUES (\(record.chain), \(seq), \(at), \(record.actor), \(record.role), \(record.channel),
                     \(record.action), \(record.entryID), \(record.revision), \(record.fromState), \(record.toState),
-                    \(record.reason), \(changes), \(ByteA(previous)), \(hash))
+                    \(record.reason), \(changes), \(ByteA(previous)), \(hash), \(signer?.keyID), \(signature))
             RETURNING id
             """).first!.decode("id")
         try connection.query("UPDATE audit_chain_heads SET seq = \(seq), hash = \(hash) WHERE chain = \(event.chain)")
@@ -108,7 +112,8 @@ public enum AuditLog {
 }
 
 extension AuditLog {
-    /// Recomputes every chain in order and names the first event that does not match.
+    /// Recomputes every chain in order and names the first event that does not match, or that
+    /// lacks a valid signature by one of `options.keys` (unless written before events were signed).
     ///
     /// Reads in pages on one REPEATABLE READ snapshot, so memory stays flat and concurrent appends
     /// do not produce false alarms. `progress` is called with the number of events checked so far.
@@ -121,10 +126,15 @@ extension AuditLog {
         var expectedSeq: Int64 = 1
         var previousHash = genesis
         var heads: [String: (seq: Int64, hash: [UInt8])] = [:]
+        var legacy = 0
+        var chainSigned = false  // the current chain had a signed event already
+        let keys = Dictionary(options.keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         func problem(_ reason: String, _ event: StoredEvent?, chain: String) -> AuditVerification {
-            AuditVerification(
+            var result = AuditVerification(
                 events: checked, chains: chains,
                 problem: .init(eventID: event?.id, chain: chain, seq: event?.record.seq, reason: reason))
+            result.legacyUnsignedEvents = legacy
+            return result
         }
         func closeChain() {
             if let lastChain { heads[lastChain] = (expectedSeq - 1, previousHash) }
@@ -132,7 +142,9 @@ extension AuditLog {
         var after: (String, Int64) = ("", 0)
         while true {
             let rows = try connection.query("""
-                SELECT \(eventColumns) FROM audit_events
+                SELECT \(eventColumns), key_id, signature,
+                       (SELECT u.seq FROM audit_unsigned_heads u WHERE u.chain = audit_events.chain) AS unsigned_to
+                FROM audit_events
                 WHERE (chain, seq) > (\(after.0), \(after.1))
                 ORDER BY chain, seq LIMIT 5000
                 """)
@@ -143,6 +155,7 @@ extension AuditLog {
                 if record.chain != lastChain {
                     closeChain()
                     lastChain = record.chain
+                    chainSigned = false
                     chains += 1
                     expectedSeq = 1
                     previousHash = genesis
@@ -156,6 +169,28 @@ extension AuditLog {
                 let computed = Array(SHA256.hash(data: record.canonicalBytes(previousHash: previousHash)))
                 guard ByteA(computed).hex == event.hash else {
                     return problem("its content does not match its hash: the event was altered", event, chain: record.chain)
+                }
+                if let signature = try row.decode("signature", as: ByteA?.self)?.bytes {
+                    let keyID = try row.decode("key_id", as: String?.self) ?? ""
+                    guard let key = keys[keyID] else {
+                        if keys.isEmpty {
+                            throw AuditKeyError(kind: .missing, description: "event \(event.id) is signed, and no public key was given to check it")
+                        }
+                        return problem("it is signed by key \(keyID), not by the given public key (\(keys.keys.sorted().joined(separator: ", ")))", event, chain: record.chain)
+                    }
+                    guard key.isValid(signature, forEventHash: computed) else {
+                        return problem("its signature does not match: the event was forged, not written by the signer", event, chain: record.chain)
+                    }
+                    chainSigned = true
+                } else if record.seq <= (try row.decode("unsigned_to", as: Int64?.self) ?? 0) {
+                    // Written before events were signed (migration 0012), so never after a signed one:
+                    // that would take a raised unsigned head, i.e. a superuser.
+                    guard !chainSigned else {
+                        return problem("the event is unsigned, yet follows signed events of its chain: it was inserted later", event, chain: record.chain)
+                    }
+                    legacy += 1
+                } else {
+                    return problem("the event is unsigned: written by a process without the audit key, or forged", event, chain: record.chain)
                 }
                 previousHash = computed
                 expectedSeq += 1
@@ -176,6 +211,8 @@ extension AuditLog {
                 return problem("the chain head says sequence \(head.seq) but the events end at \(actual.seq): events were removed, added or altered past the head", nil, chain: chain)
             }
         }
-        return try verifyCheckpoints(on: connection, options: options, events: checked, chains: chains)
+        var result = try verifyCheckpoints(on: connection, options: options, events: checked, chains: chains)
+        result.legacyUnsignedEvents = legacy
+        return result
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 public struct AuditVerification: Sendable, Hashable, Codable {
     /// What `verify` checks besides the chains.
     public struct Options: Sendable {
-        /// The public keys signed checkpoints are checked with (by key id). Empty: none at hand,
-        /// which is an error once a signed checkpoint is met.
+        /// The public keys signed events and checkpoints are checked with (by key id). Empty: none
+        /// at hand, which is an error once a signed event or checkpoint is met.
         public var keys: [AuditPublicKey]
         /// Fail on any unsigned checkpoint, and when no checkpoint is signed at all.
         public var requireSigned: Bool
@@ -65,8 +65,11 @@ public struct AuditVerification: Sendable, Hashable, Codable {
     /// Recorded before checkpoints were signed; checked against the events, but vouched for by nobody.
     public var unsignedCheckpoints: Int = 0
     public var latestSigned: SignedCheckpoint?
-    /// Events after the newest signed checkpoint: no signature covers them yet.
+    /// Events after the newest signed checkpoint: their own signatures vouch for them, but a
+    /// deleted tail among them is caught only by a later checkpoint.
     public var eventsAfterLatestSigned: Int = 0
+    /// Events written before events were signed (at or below `audit_unsigned_heads`).
+    public var legacyUnsignedEvents: Int = 0
     public var problem: Problem?
     public var ok: Bool { problem == nil }
 }

@@ -37,7 +37,17 @@ extension EntryService {
         DispatchQueue.global(qos: .userInitiated).async {
             var preparer = preparer
             do {
-                try source.produce { inputs in handOff.put(preparer.prepare(inputs)) }
+                // Signing an event can fail only in theory; it ends the batch like a decoding error.
+                var failure: (any Error)?
+                try source.produce { inputs in
+                    do {
+                        return handOff.put(try preparer.prepare(inputs))
+                    } catch {
+                        failure = error
+                        return false
+                    }
+                }
+                if let failure { throw failure }
                 handOff.finish(.success(preparer.details))
             } catch {
                 handOff.finish(.failure(error))
@@ -64,7 +74,7 @@ extension EntryService {
                  \.procurement)
         try copy("""
             COPY audit_events (chain, seq, at, actor, role, channel, action, entry_id, revision, to_state, changes,
-                               prev_hash, hash) FROM STDIN
+                               prev_hash, hash, key_id, signature) FROM STDIN
             """, \.events)
         try copy("COPY audit_chain_heads (chain, seq, hash) FROM STDIN", \.heads)
     }
@@ -80,20 +90,23 @@ extension EntryService {
         let caller: Caller
         /// The events' time: the database's clock when the transaction began.
         let now: Timestamp
+        /// Signs each `create` event (the connection's key); nil: they are stored unsigned.
+        let auditKey: AuditSigningKey?
         /// Every validation error so far, in batch order.
         private(set) var details: [ErrorDetail] = []
         private var seenCodes: [String: Int] = [:]
         private var count = 0
 
-        init(unit: String, department: String, year: Int, caller: Caller, now: Timestamp) {
+        init(unit: String, department: String, year: Int, caller: Caller, now: Timestamp, auditKey: AuditSigningKey?) {
             self.unit = unit
             self.department = department
             self.year = year
             self.caller = caller
             self.now = now
+            self.auditKey = auditKey
         }
 
-        mutating func prepare(_ inputs: [DraftInput]) -> PreparedPiece {
+        mutating func prepare(_ inputs: [DraftInput]) throws -> PreparedPiece {
             var piece = PreparedPiece()
             piece.inputs.reserveCapacity(inputs.count)
             piece.ids.reserveCapacity(inputs.count)
@@ -114,18 +127,19 @@ extension EntryService {
                 piece.ids.append(EntryService.randomUUID())
             }
             if details.isEmpty {
-                piece.rows = rows(piece.inputs, ids: piece.ids)
+                piece.rows = try rows(piece.inputs, ids: piece.ids)
             }
             return piece
         }
 
-        private func rows(_ inputs: [DraftInput], ids: [UUID]) -> NewEntryRows {
+        private func rows(_ inputs: [DraftInput], ids: [UUID]) throws -> NewEntryRows {
             var rows = NewEntryRows()
             let yearText = String(year)
             let nowText = now.postgresBind.text!
             let genesis = AuditLog.genesis
             let (actor, role, channel) = (caller.actor.name, caller.actor.role.rawValue, caller.channel.rawValue)
             let draftState = EntryState.draft.rawValue
+            let signer = auditKey?.eventSigner()
             var json: [UInt8] = []
             for (input, id) in zip(inputs, ids) {
                 let d = input.draft
@@ -174,6 +188,13 @@ extension EntryService {
                 json.withUnsafeBufferPointer { rows.events.field(utf8: $0) }
                 rows.events.field(bytea: genesis)
                 rows.events.field(bytea: hash)
+                if let signer {
+                    rows.events.field(signer.keyID)
+                    rows.events.field(bytea: try signer.sign(eventHash: hash))
+                } else {
+                    rows.events.null()
+                    rows.events.null()
+                }
                 rows.events.endRow()
                 rows.heads.field(chain)
                 rows.heads.field("1")

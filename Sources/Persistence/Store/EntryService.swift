@@ -64,7 +64,8 @@ public struct EntryService: Sendable {
                 throw WorkflowError.forbidden("only a unit's officer creates or edits entries")
             }
             let now: Timestamp = try connection.query("SELECT clock_timestamp() AS now").first!.decode("now")
-            let handOff = Self.prepare(source, with: BatchPreparer(unit: unit, department: scope.departmentCode, year: year, caller: caller, now: now))
+            let handOff = Self.prepare(source, with: BatchPreparer(
+                unit: unit, department: scope.departmentCode, year: year, caller: caller, now: now, auditKey: connection.auditKey))
             defer { handOff.abandonAndWait() }
 
             var saved: [Saved] = []

@@ -23,6 +23,12 @@ func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "budget-server"),
         logger: logger)
     app.addServices(pool)
+    if configuration.auditKey == nil {
+        logger.warning("""
+            audit events are written unsigned: BUDGET_AUDIT_KEY_FILE is not set, and `budgetctl audit verify` reports \
+            every unsigned event as a failure (create a key with `budgetctl audit key --generate FILE`)
+            """)
+    }
     if let interval = configuration.auditCheckpointInterval {
         if let key = configuration.auditKey {
             app.addServices(AuditCheckpointService(admin: AdminService(pool: pool), key: key, interval: interval, logger: logger))

@@ -17,7 +17,7 @@ import Workflow
 /// | `MIGRATE_ON_START` | false | apply pending migrations before serving |
 /// | `LOG_LEVEL` / `LOG_FORMAT` | info / json | swift-log level; `json` or `text` lines on stderr |
 /// | `AUDIT_CHECKPOINT_SECONDS` | 600 | how often to record every audit chain head; 0 turns it off |
-/// | `BUDGET_AUDIT_KEY_FILE` | (none) | Ed25519 key that signs checkpoints; unset: none are recorded |
+/// | `BUDGET_AUDIT_KEY_FILE` | (none) | Ed25519 key that signs every audit event and checkpoint; unset: events are unsigned (verify fails) and no checkpoints are recorded |
 /// | `MAX_BODY_BYTES` | 8388608 | larger request bodies get 413 |
 /// | `MAX_LINE_BYTES` | 65536 | longer BLP lines get 413 |
 /// | `MAX_BATCH_RECORDS` | 10000 | more records in one batch get 413 |
@@ -35,7 +35,8 @@ struct ServerConfiguration: Sendable {
     var logFormat: LogFormat
     var limits: RequestLimits
     var auditCheckpointInterval: Duration?
-    /// Signs audit checkpoints; without it the server records none (and says so at start).
+    /// Signs every audit event and checkpoint; without it events are stored unsigned, which
+    /// `audit verify` reports, and no checkpoints are recorded (the server says so at start).
     var auditKey: AuditSigningKey?
     var idleTimeout: Duration
 
@@ -99,6 +100,7 @@ struct ServerConfiguration: Sendable {
         } else {
             auditKey = nil
         }
+        pool.auditKey = auditKey  // every audit event the server appends is signed with it
     }
 }
 

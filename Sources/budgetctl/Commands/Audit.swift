@@ -64,15 +64,17 @@ struct Audit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute every hash chain and check every checkpoint; exit 1 naming the first failure.",
             discussion: """
-                Checks each chain's sequence, previous-hash links and hashes, and the chain heads; then \
-                every checkpoint in order: its Ed25519 signature, its link to the signed checkpoint \
+                Checks each chain's sequence, previous-hash links and hashes, each event's Ed25519 \
+                signature (every event written since events were signed must carry one: an unsigned \
+                event was written by a process without the audit key, or forged), and the chain heads; \
+                then every checkpoint in order: its Ed25519 signature, its link to the signed checkpoint \
                 before it, and that each chain head it recorded is still there unchanged (so no event at \
                 or below a signed head was altered, deleted or inserted). Reads one consistent snapshot.
 
                 The public key comes from --public-key (base64, as `budgetctl audit key` prints it; \
-                repeat it for checkpoints signed by an earlier key) or from the signing key file \
+                repeat it for what an earlier key signed) or from the signing key file \
                 ($BUDGET_AUDIT_KEY_FILE or --key-file). Without either, verify refuses once it meets a \
-                signed checkpoint (exit 2). Checkpoints recorded before signing existed are reported as \
+                signed event or checkpoint (exit 2). Checkpoints recorded before signing existed are reported as \
                 unsigned; --require-signed makes them, or the lack of any signed checkpoint, a failure. \
                 Note the printed id and digest of the newest signed checkpoint and pass them later as \
                 --expect-checkpoint ID:DIGEST: that catches checkpoints deleted from the end.
@@ -85,7 +87,7 @@ struct Audit: AsyncParsableCommand {
         )
 
         @Option(name: .customLong("public-key"), parsing: .singleValue,
-                help: ArgumentHelp("A base64 Ed25519 public key that signed checkpoints (repeatable).", valueName: "key"))
+                help: ArgumentHelp("A base64 Ed25519 public key that signed events and checkpoints (repeatable).", valueName: "key"))
         var publicKeys: [String] = []
         @Flag(help: "Fail when a checkpoint is unsigned or none is signed.") var requireSigned = false
         @Option(help: ArgumentHelp("A signed checkpoint noted earlier, as ID:DIGEST; it must still be there.", valueName: "id:digest"))
@@ -142,6 +144,7 @@ struct Audit: AsyncParsableCommand {
             var unsignedCheckpoints: Int
             var latestSignedCheckpoint: AuditVerification.SignedCheckpoint?
             var eventsAfterLatestSigned: Int
+            var legacyUnsignedEvents: Int
             var problem: Problem?
 
             enum CodingKeys: String, CodingKey {
@@ -150,6 +153,7 @@ struct Audit: AsyncParsableCommand {
                 case unsignedCheckpoints = "unsigned_checkpoints"
                 case latestSignedCheckpoint = "latest_signed_checkpoint"
                 case eventsAfterLatestSigned = "events_after_latest_signed"
+                case legacyUnsignedEvents = "legacy_unsigned_events"
             }
 
             init(_ result: AuditVerification) {
@@ -161,6 +165,7 @@ struct Audit: AsyncParsableCommand {
                 unsignedCheckpoints = result.unsignedCheckpoints
                 latestSignedCheckpoint = result.latestSigned
                 eventsAfterLatestSigned = result.eventsAfterLatestSigned
+                legacyUnsignedEvents = result.legacyUnsignedEvents
                 problem = result.problem.map {
                     Problem(eventID: $0.eventID, chain: $0.chain, seq: $0.seq, checkpointID: $0.checkpointID, reason: $0.reason)
                 }
@@ -207,11 +212,13 @@ struct Audit: AsyncParsableCommand {
 
         static func summary(_ result: AuditVerification) -> String {
             var lines = ["audit log verified: \(result.events) events in \(result.chains) chains, \(result.checkpoints) checkpoints (\(result.signedCheckpoints) signed, \(result.unsignedCheckpoints) unsigned)"]
+            let signedEvents = result.events - result.legacyUnsignedEvents
+            lines.append("every event signed, except \(result.legacyUnsignedEvents) written before events were signed (\(signedEvents) signed)")
             if let latest = result.latestSigned {
                 lines.append("newest signed checkpoint: \(latest.id):\(latest.digest) at \(Output.time(latest.at)) by key \(latest.keyID)")
-                lines.append("events after it, not yet covered by a signature: \(result.eventsAfterLatestSigned)")
+                lines.append("events after it, whose deletion no checkpoint would show yet: \(result.eventsAfterLatestSigned)")
             } else {
-                lines.append("no signed checkpoint: no event is covered by a signature yet")
+                lines.append("no signed checkpoint: a deleted tail of a chain would not show yet")
             }
             return lines.joined(separator: "\n")
         }

@@ -16,11 +16,23 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// A small pool: one command needs one connection, two leaves room for a nested read.
+    /// Audit events it appends are signed with $BUDGET_AUDIT_KEY_FILE, as the server's are.
     func makePool() throws -> ConnectionPool {
         ConnectionPool(
             configuration: .init(connectionString: try connectionString(), size: 2, acquireTimeout: .seconds(30),
-                                 applicationName: "budgetctl"),
+                                 applicationName: "budgetctl", auditKey: try Self.auditKey()),
             logger: CLI.logger)
+    }
+
+    /// The key named by $BUDGET_AUDIT_KEY_FILE; nil when unset (events are then stored unsigned,
+    /// and `audit verify` reports them). A named but unusable file stops the command.
+    static func auditKey() throws -> AuditSigningKey? {
+        guard let path = ProcessInfo.processInfo.environment["BUDGET_AUDIT_KEY_FILE"], !path.isEmpty else { return nil }
+        do throws(AuditKeyError) {
+            return try AuditSigningKey(contentsOf: path)
+        } catch {
+            throw CLIError.refused("BUDGET_AUDIT_KEY_FILE: \(error.description)")
+        }
     }
 
     /// Opens the pool, runs `body`, and shuts the pool down whether or not `body` succeeded.
