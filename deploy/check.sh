@@ -64,7 +64,13 @@ install -m 755 "$src/budget-server" "$src/budgetctl" "$prefix/usr/local/bin/"
 cp -r sql "$prefix/usr/share/budget/sql"
 export BUDGET_SQL_DIR=$prefix/usr/share/budget/sql
 ctl=$prefix/usr/local/bin/budgetctl
-step "1. installed into $prefix (binaries from $src)"
+# The audit signing key, outside the database: the servers and every writing budgetctl hold it;
+# the auditor verifies with the public key alone.
+install -d -m 700 "$prefix/etc/budget"
+"$ctl" audit key --generate "$prefix/etc/budget/audit-key" >/dev/null
+export BUDGET_AUDIT_KEY_FILE=$prefix/etc/budget/audit-key
+public_key=$("$ctl" audit key)
+step "1. installed into $prefix (binaries from $src); audit key in $BUDGET_AUDIT_KEY_FILE"
 
 # --- 2. PostgreSQL with passwords, WAL archiving and deploy/roles.sql ---------------------------
 pg_port=$(free_port)
@@ -172,7 +178,7 @@ PGPASSWORD=$owner_pw pg_dump -Fc -h 127.0.0.1 -p "$pg_port" -U budget_owner -d b
 su_psql -d postgres -c "CREATE DATABASE budget_restored OWNER budget_owner ENCODING 'UTF8' TEMPLATE template0"
 PGPASSWORD=$owner_pw pg_restore --exit-on-error -h 127.0.0.1 -p "$pg_port" -U budget_owner -d budget_restored "$work/budget.dump"
 restored_url="postgresql://budget_server:$server_pw@127.0.0.1:$pg_port/budget_restored"
-DATABASE_URL=$restored_url "$ctl" audit verify --as auditor >/dev/null || fail "audit verify failed on the pg_dump restore"
+DATABASE_URL=$restored_url BUDGET_AUDIT_KEY_FILE= "$ctl" audit verify --public-key "$public_key" --as auditor >/dev/null || fail "audit verify failed on the pg_dump restore"
 [ "$(fingerprint "$restored_url")" = "$before" ] || fail "the pg_dump restore differs"
 psql -X -q "$restored_url" -c "ALTER TABLE audit_events DISABLE TRIGGER ALL" >/dev/null 2>&1 && fail "the restore lost the ownership"
 step "5a. pg_dump -Fc → pg_restore into budget_restored: audit verify ok, same disclosure and audit log, grants kept"
@@ -201,7 +207,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 pitr_url="postgresql://budget_server:$server_pw@127.0.0.1:$pitr_port/budget"
-DATABASE_URL=$pitr_url "$ctl" audit verify --as auditor >/dev/null || fail "audit verify failed on the recovered cluster"
+DATABASE_URL=$pitr_url BUDGET_AUDIT_KEY_FILE= "$ctl" audit verify --public-key "$public_key" --as auditor >/dev/null || fail "audit verify failed on the recovered cluster"
 [ "$(fingerprint "$pitr_url")" = "$after" ] || fail "the recovered cluster lacks the work done after the base backup"
 step "5b. pg_basebackup + archived WAL → recovered cluster on $pitr_port: audit verify ok, includes the change made after the backup"
 
