@@ -58,8 +58,11 @@ if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname 
     psql_admin -d postgres -c "CREATE DATABASE \"$BUDGET_PG_DB\" OWNER budget_owner ENCODING 'UTF8' TEMPLATE template0" >&2
 fi
 # The owner owns the database and everything in it; a database made by an older version of this
-# script (owned by postgres) is handed over, so the server's role never holds more than budget_app.
-psql_admin -d "$BUDGET_PG_DB" >&2 <<SQL
+# script (owned by postgres) is handed over once, so the server's role never holds more than
+# budget_app. Only then: taking a table's ownership waits for every lock on it, which a running
+# server holds (a restart under load must not deadlock with it).
+db_owner=$(psql_admin -d postgres -tAc "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '$BUDGET_PG_DB'")
+[ "$db_owner" = budget_owner ] || psql_admin -d "$BUDGET_PG_DB" >&2 <<SQL
 ALTER DATABASE "$BUDGET_PG_DB" OWNER TO budget_owner;
 ALTER SCHEMA public OWNER TO budget_owner;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
