@@ -25,7 +25,9 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Connects with a libpq connection string or URI. Blocking.
     ///
-    /// Our defaults come first so that anything the string sets overrides them.
+    /// Our defaults come first so that anything the string sets overrides them — except the
+    /// session settings: an `options` in the string is merged with ours (its own first), so the
+    /// time zone and formats the decoders rely on, and the statement timeout, always hold.
     public init(
         connectionString: String, applicationName: String = "budget", statementTimeout: Duration? = nil,
         auditKey: AuditSigningKey? = nil, logger: Logger
@@ -35,13 +37,17 @@ public final class PostgresConnection: @unchecked Sendable {
             // A runaway statement is cancelled by the server instead of holding a connection forever.
             options += " -c statement_timeout=\(statementTimeout.components.seconds * 1000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000)"
         }
+        if let theirs = Self.options(in: connectionString), !theirs.isEmpty {
+            options = theirs + " " + options   // for a repeated setting, the later -c wins
+        }
         let params: [(String, String)] = [
             ("connect_timeout", "5"),
             ("application_name", applicationName),
             ("client_encoding", "UTF8"),
-            ("options", options),
             ("keepalives_idle", "30"),
             ("dbname", connectionString),
+            // After the string's own parameters, which would otherwise replace it whole.
+            ("options", options),
         ]
         let conn = Self.withCStrings(params.map(\.0)) { keys in
             Self.withCStrings(params.map(\.1)) { values in PQconnectdbParams(keys, values, 1) }
@@ -107,12 +113,36 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// The `options` a connection string sets (nil when it sets none), read by libpq's own parser;
+    /// a string libpq cannot parse has none here and is refused when connecting.
+    static func options(in connectionString: String) -> String? {
+        var message: UnsafeMutablePointer<CChar>?
+        guard let parsed = PQconninfoParse(connectionString, &message) else {
+            if let message { PQfreemem(message) }
+            return nil
+        }
+        defer { PQconninfoFree(parsed) }
+        var option = parsed
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "options", let value = option.pointee.val {
+                return String(cString: value)
+            }
+            option += 1
+        }
+        return nil
+    }
+
     // MARK: - COPY FROM STDIN
 
     /// Streams rows with `COPY … FROM STDIN` (text format). `write` is called with a sink of lines.
     @discardableResult
     public func copyIn(_ statement: SQL, write: (inout CopyWriter) throws -> Void) throws -> Int {
-        try exclusive { () throws -> Int in
+        // PQexec sends no parameters: refuse rather than run the statement without them.
+        guard statement.binds.isEmpty else {
+            throw PostgresError(
+                kind: .client, message: "COPY FROM STDIN takes no parameters (\(statement.binds.count) given)")
+        }
+        return try exclusive { () throws -> Int in
             let started = PQexec(handle, statement.text)
             guard let started, PQresultStatus(started) == PGRES_COPY_IN else {
                 _ = try consume(started)
@@ -174,8 +204,13 @@ public final class PostgresConnection: @unchecked Sendable {
         guard let result else { throw connectionError() }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
-        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY, PGRES_COPY_IN:
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
             break
+        case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            // A COPY run as a plain statement would leave the session waiting for data: end it
+            // here, so the connection stays usable, and say where COPY belongs.
+            endStrayCopy(PQresultStatus(result))
+            throw PostgresError(kind: .client, message: "a COPY statement runs only through copyIn")
         default:
             let error = serverError(result)
             if error.isConnectionFailure || PQstatus(handle) != CONNECTION_OK { isBroken = true }
@@ -237,6 +272,22 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private func drainResults() {
         while let extra = PQgetResult(handle) { PQclear(extra) }
+    }
+
+    /// Ends a COPY that `query` or `execute` started: refuses to send data, or reads and drops it.
+    private func endStrayCopy(_ status: ExecStatusType) {
+        if status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH {
+            var buffer: UnsafeMutablePointer<CChar>?
+            while PQgetCopyData(handle, &buffer, 0) > 0 {
+                if let buffer { PQfreemem(buffer) }
+                buffer = nil
+            }
+        }
+        if status == PGRES_COPY_IN || status == PGRES_COPY_BOTH {
+            _ = PQputCopyEnd(handle, "COPY runs only through copyIn")
+        }
+        drainResults()
+        if PQstatus(handle) != CONNECTION_OK { isBroken = true }
     }
 
     func putCopyData(_ bytes: UnsafeBufferPointer<UInt8>) throws(PostgresError) {
