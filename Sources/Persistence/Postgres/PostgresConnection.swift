@@ -16,6 +16,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Signs every audit event appended through this connection (nil: they are stored unsigned,
     /// and `audit verify` reports them).
     public let auditKey: AuditSigningKey?
+    /// Made once per connection: deriving the Crypto key costs as much as a signature.
+    private(set) lazy var auditEventSigner: AuditEventSigner? = auditKey?.eventSigner()
     /// Set when a statement failed because the connection broke: the pool discards it.
     public private(set) var isBroken = false
     func markBroken() { isBroken = true }

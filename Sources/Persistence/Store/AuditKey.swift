@@ -130,15 +130,11 @@ public struct AuditPublicKey: Sendable, Hashable {
     public var id: String { ByteA(Array(SHA256.hash(data: raw).prefix(8))).hex }
 
     func isValid(_ signature: [UInt8], for checkpoint: AuditCheckpoint) -> Bool {
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
-        return key.isValidSignature(signature, for: checkpoint.canonicalBytes)
+        signingKey?.isValidSignature(signature, for: checkpoint.canonicalBytes) ?? false
     }
 
-    /// Whether `signature` is this key's signature of an event with `hash`.
-    func isValid(_ signature: [UInt8], forEventHash hash: [UInt8]) -> Bool {
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
-        return key.isValidSignature(signature, for: auditEventSignedBytes(hash))
-    }
+    /// The Crypto key, for checking many event signatures (`auditEventSignedBytes`).
+    var signingKey: Curve25519.Signing.PublicKey? { try? Curve25519.Signing.PublicKey(rawRepresentation: raw) }
 }
 
 extension AuditCheckpoint {

@@ -75,7 +75,7 @@ public enum AuditLog {
             entryID: event.entryID, revision: event.revision, fromState: event.fromState, toState: event.toState,
             reason: event.reason, changes: event.changes)
         let hash = ByteA(Array(SHA256.hash(data: record.canonicalBytes(previousHash: previous))))
-        let signer = connection.auditKey?.eventSigner()
+        let signer = connection.auditEventSigner
         let signature = try signer.map { ByteA(try $0.sign(eventHash: hash.bytes)) }
         let changes = JSONB(stringMap: event.changes)
         let id: Int64 = try connection.query("""
@@ -128,7 +128,9 @@ extension AuditLog {
         var heads: [String: (seq: Int64, hash: [UInt8])] = [:]
         var legacy = 0
         var chainSigned = false  // the current chain had a signed event already
-        let keys = Dictionary(options.keys.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Parsed once, not per event.
+        let keys = Dictionary(
+            options.keys.compactMap { key in key.signingKey.map { (key.id, $0) } }, uniquingKeysWith: { first, _ in first })
         func problem(_ reason: String, _ event: StoredEvent?, chain: String) -> AuditVerification {
             var result = AuditVerification(
                 events: checked, chains: chains,
@@ -178,7 +180,7 @@ extension AuditLog {
                         }
                         return problem("it is signed by key \(keyID), not by the given public key (\(keys.keys.sorted().joined(separator: ", ")))", event, chain: record.chain)
                     }
-                    guard key.isValid(signature, forEventHash: computed) else {
+                    guard key.isValidSignature(signature, for: auditEventSignedBytes(computed)) else {
                         return problem("its signature does not match: the event was forged, not written by the signer", event, chain: record.chain)
                     }
                     chainSigned = true

@@ -71,7 +71,7 @@ struct EntriesController: Sendable {
             for (index, attempt) in batch.entries.enumerated() {
                 switch attempt.result {
                 case .success(let sent):
-                    let disagreements = Self.disagreements(sent, unit: unit, year: year.map(String.init), what: "the request's")
+                    let disagreements = Self.disagreements(sent, unit: unit, year: year, what: "the request's")
                     if disagreements.isEmpty {
                         inputs.append(.init(draft: sent.draft, line: index + 1))
                     } else {
@@ -175,7 +175,7 @@ struct EntriesController: Sendable {
         }
         let entry = try await entries.replaceDraft(
             id, with: sent.draft, expectedVersion: version, by: caller,
-            mustMatch: { stored in Self.disagreements(sent, unit: stored.unitCode, year: String(stored.year), what: "the entry's") })
+            mustMatch: { stored in Self.disagreements(sent, unit: stored.unitCode, year: stored.year, what: "the entry's") })
         return try Self.entryReply(entry, format: replyFormat).response
     }
 
@@ -445,12 +445,12 @@ struct EntriesController: Sendable {
     }
 
     /// `unit`/`year` of a sent entry that disagree with the path's or the stored entry's.
-    static func disagreements(_ sent: EntryJSON.SentDraft, unit: String?, year: String?, what: String) -> [ErrorDetail] {
+    static func disagreements(_ sent: EntryJSON.SentDraft, unit: String?, year: Int?, what: String) -> [ErrorDetail] {
         var details: [ErrorDetail] = []
         if let given = sent.unit, !given.isEmpty, let unit, given != unit {
             details.append(ErrorDetail(field: "unit", message: "unit \(given.prefix(40)) disagrees with \(what) unit \(unit)"))
         }
-        if let given = sent.year, let year, String(given) != year {
+        if let given = sent.year, let year, given != year {
             details.append(ErrorDetail(field: "year", message: "year \(given) disagrees with \(what) year \(year)"))
         }
         return details
