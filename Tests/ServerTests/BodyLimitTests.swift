@@ -169,19 +169,8 @@ final class RawConnection: @unchecked Sendable {
     struct Failure: Error { let step: String }
 
     static func open(port: Int) async throws -> RawConnection {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(step: "socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            Glibc.close(fd)
-            throw Failure(step: "connect")
-        }
+        let (fd, failedStep) = loopbackSocket(port: port)
+        guard let fd else { throw Failure(step: failedStep ?? "connect") }
         return RawConnection(fd: fd)
     }
 

@@ -81,19 +81,11 @@ struct ExpectContinueTests {
 
     /// With `body` nil, only the first part: what arrives until `interimDone`, the close or the timeout.
     static func exchangeBlocking(port: Int, head: String, body: String?, interimDone: (String) -> Bool) throws -> (String, String) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw SocketError(step: "socket") }
+        let (socketFD, failedStep) = loopbackSocket(port: port)
+        guard let fd = socketFD else { throw SocketError(step: failedStep ?? "connect") }
         defer { close(fd) }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw SocketError(step: "connect") }
         func send(_ text: String) throws {
             let bytes = Array(text.utf8)
             guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else { throw SocketError(step: "send") }
