@@ -15,31 +15,8 @@ import Workflow
 public enum AuditLog {
     static let genesis = [UInt8](repeating: 0, count: 32)
 
-    /// What to append; chain position, time and hashes are filled in by `append`.
-    public struct Event: Sendable {
-        public var chain: String
-        public var action: String
-        public var entryID: UUID?
-        public var revision: Int?
-        public var fromState: String?
-        public var toState: String?
-        public var reason: String?
-        public var changes: [String: String]
-
-        public init(
-            chain: String, action: String, entryID: UUID? = nil, revision: Int? = nil, fromState: String? = nil,
-            toState: String? = nil, reason: String? = nil, changes: [String: String] = [:]
-        ) {
-            self.chain = chain
-            self.action = action
-            self.entryID = entryID
-            self.revision = revision
-            self.fromState = fromState
-            self.toState = toState
-            self.reason = reason
-            self.changes = changes
-        }
-    }
+    /// What to append (decided in Workflow); chain position, time and hashes are filled in by `append`.
+    public typealias Event = PlannedEvent
 
     /// One stored event, as history and `audit log` show it.
     public struct StoredEvent: Sendable, Hashable, Codable {
@@ -48,7 +25,7 @@ public enum AuditLog {
         public var hash: String
     }
 
-    static func entryChain(year: Int, code: String) -> String { "entry:\(year):\(code)" }
+    static func entryChain(year: Int, code: String) -> String { PlannedEvent.entryChain(year: year, code: code) }
 
     /// Appends one event inside the caller's transaction.
     @discardableResult

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What a command decided: the rows to write and the audit events to append, in order.
+///
+/// Workflow decides (a pure function of the caller and the snapshot the command declared);
+/// Persistence applies a plan through one writer and one audit appender, in one transaction.
+/// A plan says *what* changes, never *how* it is stored.
+public struct Plan: Sendable, Hashable {
+    public var writes: [PlannedWrite]
+    public var events: [PlannedEvent]
+
+    public init(writes: [PlannedWrite] = [], events: [PlannedEvent] = []) {
+        self.writes = writes
+        self.events = events
+    }
+
+    public static func + (a: Plan, b: Plan) -> Plan {
+        Plan(writes: a.writes + b.writes, events: a.events + b.events)
+    }
+}
+
+/// One row change of a plan. Each command adds the cases it needs; the writer in Persistence
+/// has one exhaustive switch over them.
+public enum PlannedWrite: Sendable, Hashable {
+    /// An entry moves to `to` (its version increases; `approved_at`/`published_at` are stamped
+    /// when it reaches approved/published).
+    case setEntryState(id: UUID, to: EntryState)
+}
+
+/// One audit event to append. Chain position, time, hashes and signature are the appender's.
+public struct PlannedEvent: Sendable, Hashable {
+    public var chain: String
+    public var action: String
+    public var entryID: UUID?
+    public var revision: Int?
+    public var fromState: String?
+    public var toState: String?
+    public var reason: String?
+    public var changes: [String: String]
+
+    public init(
+        chain: String, action: String, entryID: UUID? = nil, revision: Int? = nil, fromState: String? = nil,
+        toState: String? = nil, reason: String? = nil, changes: [String: String] = [:]
+    ) {
+        self.chain = chain
+        self.action = action
+        self.entryID = entryID
+        self.revision = revision
+        self.fromState = fromState
+        self.toState = toState
+        self.reason = reason
+        self.changes = changes
+    }
+
+    /// The chain of an entry: all revisions of one code in one year.
+    public static func entryChain(year: Int, code: String) -> String { "entry:\(year):\(code)" }
+}
