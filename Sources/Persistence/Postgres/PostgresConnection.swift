@@ -11,7 +11,11 @@ import Synchronization
 public final class PostgresConnection: @unchecked Sendable {
     // Only touched by the thread that currently holds the connection (see `busy`).
     private let handle: OpaquePointer
+    /// libpq's cancel request object: `PQcancel` on it is safe from any thread.
+    private let cancelHandle: OpaquePointer?
     private let busy = Atomic<Bool>(false)
+    /// The pool's lease while one is running; statements refuse to start once it is cancelled.
+    var lease: StatementLease?
     public let logger: Logger
     /// Signs every audit event appended through this connection (nil: they are stored unsigned,
     /// and `audit verify` reports them).
@@ -63,11 +67,35 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError(kind: .connection, message: message)
         }
         handle = conn
+        cancelHandle = PQgetCancel(conn)
         self.logger = logger
         self.auditKey = auditKey
     }
 
-    deinit { PQfinish(handle) }
+    deinit {
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        PQfinish(handle)
+    }
+
+    /// Asks the server to cancel whatever statement this session is running. Any thread may call
+    /// it, also while another thread holds the connection; it blocks for a short connection.
+    func requestCancel() {
+        guard let cancelHandle else { return }
+        var message = [CChar](repeating: 0, count: 256)
+        if PQcancel(cancelHandle, &message, Int32(message.count)) != 1 {
+            logger.info("could not cancel a statement", metadata: ["error": "\(String(cString: message))"])
+        }
+    }
+
+    /// The error a statement gets when its task was cancelled before it started.
+    private func refuseIfCancelled() throws(PostgresError) {
+        if lease?.isCancelled == true {
+            throw PostgresError(kind: .server, message: "canceling statement due to user request", sqlState: .queryCanceled)
+        }
+    }
+
+    /// True once the pool's caller has gone away: no further statement runs on this lease.
+    var isCancelled: Bool { lease?.isCancelled == true }
 
     /// The server's PID for this session (for `pg_terminate_backend` in tests and logs).
     public var backendPID: Int32 { PQbackendPID(handle) }
@@ -96,6 +124,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 kind: .server, message: "parameter $\(index + 1) contains U+0000 (NUL), which text cannot hold",
                 sqlState: .characterNotInRepertoire)
         }
+        try refuseIfCancelled()
         return try exclusive { () throws(PostgresError) -> PostgresRows in
             let binds = sql.binds
             let types = binds.map { Oid($0.oid) }
@@ -110,6 +139,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs one or more statements without parameters (`PQexec`), e.g. a migration file.
     public func execute(unsafeSQL script: String) throws(PostgresError) {
+        try refuseIfCancelled()
         try exclusive { () throws(PostgresError) in
             _ = try consume(PQexec(handle, script))
         }
@@ -144,6 +174,7 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError(
                 kind: .client, message: "COPY FROM STDIN takes no parameters (\(statement.binds.count) given)")
         }
+        try refuseIfCancelled()
         return try exclusive { () throws -> Int in
             let started = PQexec(handle, statement.text)
             guard let started, PQresultStatus(started) == PGRES_COPY_IN else {
