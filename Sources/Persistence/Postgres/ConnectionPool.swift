@@ -51,21 +51,27 @@ public final class ConnectionPool: Sendable, Service {
 
     private struct Waiter {
         let id: UInt64
+        let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<Void, any Error>
     }
 
     private struct State {
         var permits: Int
         var idle: [PostgresConnection] = []
+        /// In arrival order, which is also deadline order (every waiter waits `acquireTimeout`).
         var waiters: [Waiter] = []
         var nextWaiterID: UInt64 = 0
         var closed = false
+        /// The one timer that fails the oldest waiter at its deadline; nil while nobody waits.
+        var timer: Task<Void, Never>?
+        var timerGeneration: UInt64 = 0
     }
 
     public let configuration: Configuration
     public let logger: Logger
     private let threads: NIOThreadPool
     private let state: Mutex<State>
+    private let liveTimerCount = Atomic<Int>(0)
 
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
@@ -83,14 +89,38 @@ public final class ConnectionPool: Sendable, Service {
     }
 
     /// Lends one connection to `body`, which runs on a pool thread and must not keep it.
+    ///
+    /// When the calling task is cancelled, the running statement is cancelled in the server, no
+    /// further statement starts, the connection is discarded, and `CancellationError` is thrown
+    /// (unless `body` had already finished).
     @discardableResult
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await acquirePermit()
         defer { releasePermit() }
-        return try await threads.runIfActive { [self] in
-            let connection = try checkout()
-            defer { checkin(connection) }
-            return try body(connection)
+        let lease = StatementLease()
+        return try await withTaskCancellationHandler {
+            try await threads.runIfActive { [self] in
+                if lease.isCancelled { throw CancellationError() }
+                let connection = try checkout()
+                guard lease.attach(connection) else {
+                    checkin(connection)
+                    throw CancellationError()
+                }
+                connection.lease = lease
+                defer {
+                    connection.lease = nil
+                    if lease.detach() { connection.markBroken() }  // a cancel request may be in flight
+                    checkin(connection)
+                }
+                do {
+                    return try body(connection)
+                } catch {
+                    if lease.isCancelled { throw CancellationError() }
+                    throw error
+                }
+            }
+        } onCancel: {
+            lease.cancel()
         }
     }
 
@@ -149,6 +179,8 @@ public final class ConnectionPool: Sendable, Service {
     public func shutdown() async {
         let (idle, waiters) = state.withLock { s in
             s.closed = true
+            s.timer?.cancel()
+            s.timer = nil
             defer { s.idle = []; s.waiters = [] }
             return (s.idle, s.waiters)
         }
@@ -178,28 +210,30 @@ public final class ConnectionPool: Sendable, Service {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                enum Decision { case go, wait, exhausted, closed }
+                enum Decision { case go, wait, exhausted, closed, cancelled }
                 let decision: Decision = state.withLock { s in
                     if s.closed { return .closed }
                     if s.permits > 0 {
                         s.permits -= 1
                         return .go
                     }
+                    // A cancel that came before the waiter is queued found nothing to fail: the
+                    // task's flag is set before its handler runs, so checking it under the lock
+                    // closes that gap.
+                    if Task.isCancelled { return .cancelled }
                     if s.waiters.count >= configuration.maxWaiters { return .exhausted }
-                    s.waiters.append(Waiter(id: id, continuation: continuation))
+                    s.waiters.append(Waiter(
+                        id: id, deadline: .now + configuration.acquireTimeout, continuation: continuation))
+                    armTimer(&s)
                     return .wait
                 }
                 switch decision {
                 case .go: continuation.resume()
+                case .wait: break
                 case .exhausted: continuation.resume(throwing: exhaustedError)
+                case .cancelled: continuation.resume(throwing: CancellationError())
                 case .closed:
                     continuation.resume(throwing: PostgresError(kind: .poolClosed, message: "the database pool is shutting down"))
-                case .wait:
-                    let timeout = configuration.acquireTimeout
-                    Task { [self] in
-                        try? await Task.sleep(for: timeout)
-                        failWaiter(id, with: exhaustedError)
-                    }
                 }
             }
         } onCancel: {
@@ -211,10 +245,54 @@ public final class ConnectionPool: Sendable, Service {
         PostgresError(kind: .poolExhausted, message: "all \(configuration.size) database connections are busy")
     }
 
+    /// Timer tasks that exist right now (at most one): none once nobody waits.
+    package var liveTimers: Int { liveTimerCount.load(ordering: .relaxed) }
+
+    /// Starts the timer for the oldest waiter unless one runs. Called under the lock.
+    private func armTimer(_ s: inout State) {
+        guard s.timer == nil, let deadline = s.waiters.first?.deadline else { return }
+        s.timerGeneration += 1
+        let generation = s.timerGeneration
+        liveTimerCount.add(1, ordering: .relaxed)
+        s.timer = Task { [self] in
+            defer { liveTimerCount.subtract(1, ordering: .relaxed) }
+            do {
+                try await Task.sleep(until: deadline, clock: .continuous)
+            } catch {
+                return  // disarmed: nobody waits any more
+            }
+            timerFired(generation)
+        }
+    }
+
+    /// Stops the timer when nobody waits. Called under the lock.
+    private func disarmTimerIfIdle(_ s: inout State) {
+        guard s.waiters.isEmpty, let timer = s.timer else { return }
+        timer.cancel()
+        s.timer = nil
+    }
+
+    /// Fails the waiters whose deadline passed and re-arms for the next one.
+    private func timerFired(_ generation: UInt64) {
+        let expired: [Waiter] = state.withLock { s in
+            guard s.timerGeneration == generation, s.timer != nil else { return [] }
+            s.timer = nil
+            let now = ContinuousClock.now
+            let count = s.waiters.prefix { $0.deadline <= now }.count
+            let expired = Array(s.waiters.prefix(count))
+            s.waiters.removeFirst(count)
+            armTimer(&s)
+            return expired
+        }
+        for waiter in expired { waiter.continuation.resume(throwing: exhaustedError) }
+    }
+
     private func failWaiter(_ id: UInt64, with error: any Error) {
         let waiter: Waiter? = state.withLock { s in
             guard let index = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-            return s.waiters.remove(at: index)
+            let waiter = s.waiters.remove(at: index)
+            disarmTimerIfIdle(&s)
+            return waiter
         }
         waiter?.continuation.resume(throwing: error)
     }
@@ -225,7 +303,9 @@ public final class ConnectionPool: Sendable, Service {
                 s.permits += 1
                 return nil
             }
-            return s.waiters.removeFirst()  // the permit passes straight to the oldest waiter
+            let next = s.waiters.removeFirst()  // the permit passes straight to the oldest waiter
+            disarmTimerIfIdle(&s)
+            return next
         }
         next?.continuation.resume()
     }

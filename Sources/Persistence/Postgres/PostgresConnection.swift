@@ -11,7 +11,11 @@ import Synchronization
 public final class PostgresConnection: @unchecked Sendable {
     // Only touched by the thread that currently holds the connection (see `busy`).
     private let handle: OpaquePointer
+    /// libpq's cancel request object: `PQcancel` on it is safe from any thread.
+    private let cancelHandle: OpaquePointer?
     private let busy = Atomic<Bool>(false)
+    /// The pool's lease while one is running; statements refuse to start once it is cancelled.
+    var lease: StatementLease?
     public let logger: Logger
     /// Signs every audit event appended through this connection (nil: they are stored unsigned,
     /// and `audit verify` reports them).
@@ -24,6 +28,15 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Transaction nesting depth, for savepoints.
     var transactionDepth = 0
+    /// The BEGIN of a transaction that has run no statement yet: it travels with the first one.
+    var pendingBegin: String?
+    /// The connection failed in the round trip that carried BEGIN: nothing of the transaction
+    /// can have been committed, so it may run again on another connection.
+    var beginLost: PostgresError?
+    /// Statements prepared in this session.
+    private var statements = StatementCache()
+    /// Network round trips to the server so far (a pipelined batch is one).
+    package private(set) var roundTrips = 0
 
     /// Connects with a libpq connection string or URI. Blocking.
     ///
@@ -63,11 +76,35 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError(kind: .connection, message: message)
         }
         handle = conn
+        cancelHandle = PQgetCancel(conn)
         self.logger = logger
         self.auditKey = auditKey
     }
 
-    deinit { PQfinish(handle) }
+    deinit {
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        PQfinish(handle)
+    }
+
+    /// Asks the server to cancel whatever statement this session is running. Any thread may call
+    /// it, also while another thread holds the connection; it blocks for a short connection.
+    func requestCancel() {
+        guard let cancelHandle else { return }
+        var message = [CChar](repeating: 0, count: 256)
+        if PQcancel(cancelHandle, &message, Int32(message.count)) != 1 {
+            logger.info("could not cancel a statement", metadata: ["error": "\(String(cString: message))"])
+        }
+    }
+
+    /// The error a statement gets when its task was cancelled before it started.
+    private func refuseIfCancelled() throws(PostgresError) {
+        if lease?.isCancelled == true {
+            throw PostgresError(kind: .server, message: "canceling statement due to user request", sqlState: .queryCanceled)
+        }
+    }
+
+    /// True once the pool's caller has gone away: no further statement runs on this lease.
+    var isCancelled: Bool { lease?.isCancelled == true }
 
     /// The server's PID for this session (for `pg_terminate_backend` in tests and logs).
     public var backendPID: Int32 { PQbackendPID(handle) }
@@ -88,29 +125,38 @@ public final class PostgresConnection: @unchecked Sendable {
         return true
     }
 
-    /// Runs one statement with its parameters (`PQexecParams`, text format) and returns all rows.
+    /// Runs one statement with its parameters (text format) and returns all rows.
+    ///
+    /// A statement with parameters whose text runs again on this connection is prepared once
+    /// (`PQprepare`, in the same round trip) and then run by name.
     @discardableResult
     public func query(_ sql: SQL) throws(PostgresError) -> PostgresRows {
-        if let index = sql.binds.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
-            throw PostgresError(
-                kind: .server, message: "parameter $\(index + 1) contains U+0000 (NUL), which text cannot hold",
-                sqlState: .characterNotInRepertoire)
-        }
-        return try exclusive { () throws(PostgresError) -> PostgresRows in
-            let binds = sql.binds
-            let types = binds.map { Oid($0.oid) }
-            let result: OpaquePointer? = Self.withOptionalCStrings(binds.map(\.text)) { values in
-                types.withUnsafeBufferPointer { typePtr in
-                    PQexecParams(handle, sql.text, Int32(binds.count), typePtr.baseAddress, values, nil, nil, 0)
-                }
+        try pipeline([sql])[0]
+    }
+
+    /// Runs statements in one round trip (libpq pipeline mode) and returns each one's rows.
+    ///
+    /// The first failure is thrown and the statements after it do not run. Outside a transaction
+    /// the batch is one implicit transaction: a failure undoes the statements before it too.
+    public func pipeline(_ batch: [SQL]) throws(PostgresError) -> [PostgresRows] {
+        for sql in batch {
+            if let index = sql.binds.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
+                throw PostgresError(
+                    kind: .server, message: "parameter $\(index + 1) contains U+0000 (NUL), which text cannot hold",
+                    sqlState: .characterNotInRepertoire)
             }
-            return try consume(result)
         }
+        try refuseIfCancelled()
+        guard !batch.isEmpty else { return [] }
+        return try exclusive { () throws(PostgresError) -> [PostgresRows] in try run(batch) }
     }
 
     /// Runs one or more statements without parameters (`PQexec`), e.g. a migration file.
     public func execute(unsafeSQL script: String) throws(PostgresError) {
+        try refuseIfCancelled()
         try exclusive { () throws(PostgresError) in
+            try flushPendingBegin()
+            roundTrips += 1
             _ = try consume(PQexec(handle, script))
         }
     }
@@ -144,7 +190,10 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError(
                 kind: .client, message: "COPY FROM STDIN takes no parameters (\(statement.binds.count) given)")
         }
+        try refuseIfCancelled()
         return try exclusive { () throws -> Int in
+            try flushPendingBegin()
+            roundTrips += 2  // the start, and the end with its result; the data streams between
             let started = PQexec(handle, statement.text)
             guard let started, PQresultStatus(started) == PGRES_COPY_IN else {
                 _ = try consume(started)
@@ -199,6 +248,177 @@ public final class PostgresConnection: @unchecked Sendable {
         precondition(exchanged, "a PostgresConnection was used by two threads at once")
         defer { busy.store(false, ordering: .releasing) }
         return try body()
+    }
+
+    /// One message of a batch.
+    private enum Step {
+        /// Unnamed statement (`PQexecParams` / `PQsendQueryParams`).
+        case statement(SQL)
+        /// Prepare `SQL` under a name (`PQsendPrepare`).
+        case prepare(String, SQL)
+        /// Run a prepared statement (`PQexecPrepared` / `PQsendQueryPrepared`).
+        case run(String, SQL)
+    }
+
+    /// Runs a batch, with a pending BEGIN in front, in one round trip; retries once a statement
+    /// whose prepared form the server no longer has or can no longer use (after a schema change).
+    private func run(_ batch: [SQL]) throws(PostgresError) -> [PostgresRows] {
+        deallocateEvicted()
+        let begin = pendingBegin
+        pendingBegin = nil
+        var steps: [Step] = begin.map { [.statement(SQL(unsafeSQL: $0))] } ?? []
+        var answers: [Int] = []  // the step whose result is each statement's
+        for sql in batch {
+            switch sql.binds.isEmpty ? .unnamed : statements.plan(for: Self.cacheKey(sql)) {
+            case .unnamed: steps.append(.statement(sql))
+            case .prepare(let name): steps += [.prepare(name, sql), .run(name, sql)]
+            case .prepared(let name): steps.append(.run(name, sql))
+            }
+            answers.append(steps.count - 1)
+        }
+        let outcomes: [Result<PostgresRows, PostgresError>]
+        do throws(PostgresError) {
+            outcomes = steps.count == 1 ? [execute(steps[0])] : try pipelined(steps)
+        } catch {
+            if begin != nil { beginLost = error }
+            throw error
+        }
+        for (index, outcome) in outcomes.enumerated() {
+            guard case .failure(let error) = outcome else { continue }
+            // Only BEGIN's own loss may be retried elsewhere, as when BEGIN was a round trip of its own.
+            if begin != nil, index == 0, error.isConnectionFailure || isBroken { beginLost = error }
+            switch steps[index] {
+            case .prepare(_, let sql):
+                statements.forget(Self.cacheKey(sql), prepared: false)
+            case .run(_, let sql) where error.sqlState == .cachedPlanChanged || error.sqlState == .undefinedPreparedStatement:
+                statements.forget(Self.cacheKey(sql), prepared: error.sqlState == .cachedPlanChanged)
+                // Outside a transaction the failed statement changed nothing: run it once unprepared.
+                if batch.count == 1, begin == nil, !isBroken, PQtransactionStatus(handle) == PQTRANS_IDLE {
+                    return [try execute(.statement(sql)).get()]
+                }
+            default:
+                break
+            }
+            throw error
+        }
+        return answers.map { index in
+            guard case .success(let rows) = outcomes[index] else { preconditionFailure("failures were thrown above") }
+            return rows
+        }
+    }
+
+    /// One step on its own, as one round trip.
+    private func execute(_ step: Step) -> Result<PostgresRows, PostgresError> {
+        roundTrips += 1
+        let result: OpaquePointer?
+        switch step {
+        case .statement(let sql):
+            let types = sql.binds.map { Oid($0.oid) }
+            result = Self.withOptionalCStrings(sql.binds.map(\.text)) { values in
+                types.withUnsafeBufferPointer { typePtr in
+                    PQexecParams(handle, sql.text, Int32(types.count), typePtr.baseAddress, values, nil, nil, 0)
+                }
+            }
+        case .run(let name, let sql):
+            result = Self.withOptionalCStrings(sql.binds.map(\.text)) { values in
+                PQexecPrepared(handle, name, Int32(sql.binds.count), values, nil, nil, 0)
+            }
+        case .prepare(let name, let sql):
+            let types = sql.binds.map { Oid($0.oid) }
+            result = types.withUnsafeBufferPointer { typePtr in
+                PQprepare(handle, name, sql.text, Int32(types.count), typePtr.baseAddress)
+            }
+        }
+        do throws(PostgresError) {
+            return .success(try consume(result))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Sends every step, then one sync, and reads every result: one round trip.
+    private func pipelined(_ steps: [Step]) throws(PostgresError) -> [Result<PostgresRows, PostgresError>] {
+        roundTrips += 1
+        guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
+        for step in steps {
+            let sent: Int32
+            switch step {
+            case .statement(let sql):
+                let types = sql.binds.map { Oid($0.oid) }
+                sent = Self.withOptionalCStrings(sql.binds.map(\.text)) { values in
+                    types.withUnsafeBufferPointer { typePtr in
+                        PQsendQueryParams(handle, sql.text, Int32(types.count), typePtr.baseAddress, values, nil, nil, 0)
+                    }
+                }
+            case .prepare(let name, let sql):
+                let types = sql.binds.map { Oid($0.oid) }
+                sent = types.withUnsafeBufferPointer { typePtr in
+                    PQsendPrepare(handle, name, sql.text, Int32(types.count), typePtr.baseAddress)
+                }
+            case .run(let name, let sql):
+                sent = Self.withOptionalCStrings(sql.binds.map(\.text)) { values in
+                    PQsendQueryPrepared(handle, name, Int32(sql.binds.count), values, nil, nil, 0)
+                }
+            }
+            if sent != 1 { throw connectionError() }  // broken: the pool discards it, pipeline and all
+        }
+        if PQpipelineSync(handle) != 1 { throw connectionError() }
+        var outcomes: [Result<PostgresRows, PostgresError>] = []
+        for _ in steps {
+            guard !isBroken, let result = PQgetResult(handle) else {
+                outcomes.append(.failure(isBroken ? connectionError() : lostInPipeline()))
+                continue
+            }
+            if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+                PQclear(result)
+                outcomes.append(.failure(PostgresError(kind: .client, message: "not run: an earlier statement of the batch failed")))
+            } else {
+                do throws(PostgresError) {
+                    outcomes.append(.success(try consume(result)))
+                } catch {
+                    outcomes.append(.failure(error))
+                }
+            }
+            if !isBroken { drainResults() }  // each step's results end with a NULL
+        }
+        guard !isBroken, let sync = PQgetResult(handle) else { throw isBroken ? connectionError() : lostInPipeline() }
+        let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
+        PQclear(sync)
+        guard synced, PQexitPipelineMode(handle) == 1 else { return outcomes + [.failure(lostInPipeline())] }
+        return outcomes
+    }
+
+    /// libpq lost track of the pipeline: the connection is not reused.
+    private func lostInPipeline() -> PostgresError {
+        isBroken = true
+        return PostgresError(kind: .connection, message: "the connection lost its place in a pipelined batch")
+    }
+
+    /// Prepared statements are told apart by text and parameter types.
+    private static func cacheKey(_ sql: SQL) -> String {
+        sql.text + "\u{0}" + sql.binds.map { String($0.oid) }.joined(separator: ",")
+    }
+
+    /// Deallocates statements the cache let go of, between transactions (a failure there would
+    /// abort the transaction); an error only means the server has it no more.
+    private func deallocateEvicted() {
+        guard !statements.toDeallocate.isEmpty, pendingBegin == nil, PQtransactionStatus(handle) == PQTRANS_IDLE else { return }
+        let script = statements.toDeallocate.map { "DEALLOCATE \($0)" }.joined(separator: "; ")
+        statements.deallocated()
+        roundTrips += 1
+        if let result = PQexec(handle, script) { PQclear(result) }
+    }
+
+    /// Sends a pending BEGIN on its own, before a statement that cannot be pipelined.
+    private func flushPendingBegin() throws(PostgresError) {
+        guard let begin = pendingBegin else { return }
+        pendingBegin = nil
+        do throws(PostgresError) {
+            _ = try execute(.statement(SQL(unsafeSQL: begin))).get()
+        } catch {
+            if error.isConnectionFailure || isBroken { beginLost = error }
+            throw error
+        }
     }
 
     /// Copies a result out, clears it, and turns failures into `PostgresError`.

@@ -19,6 +19,9 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let deadlockDetected = SQLState("40P01")
     public static let lockNotAvailable = SQLState("55P03")
     public static let queryCanceled = SQLState("57014")
+    /// "cached plan must not change result type": a prepared statement met a changed table.
+    public static let cachedPlanChanged = SQLState("0A000")
+    public static let undefinedPreparedStatement = SQLState("26000")
     public static let adminShutdown = SQLState("57P01")
     public static let crashShutdown = SQLState("57P02")
     public static let cannotConnectNow = SQLState("57P03")

@@ -73,6 +73,8 @@ extension PostgresConnection {
 
     private func rollbackAfterFailure(of original: any Error, statement: String) {
         guard isConnected else { return }  // the server already ended the transaction with the session
+        // A cancelled lease discards the connection; ending the session rolls back.
+        guard !isCancelled else { return }
         do {
             try query(SQL(unsafeSQL: statement))
         } catch {

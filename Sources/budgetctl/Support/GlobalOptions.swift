@@ -20,8 +20,21 @@ struct DatabaseOptions: ParsableArguments {
     func makePool() throws -> ConnectionPool {
         ConnectionPool(
             configuration: .init(connectionString: try connectionString(), size: 2, acquireTimeout: .seconds(30),
-                                 applicationName: "budgetctl", auditKey: try Self.auditKey()),
+                                 applicationName: "budgetctl", statementTimeout: try Self.statementTimeout(),
+                                 auditKey: try Self.auditKey()),
             logger: CLI.logger)
+    }
+
+    /// $BUDGETCTL_STATEMENT_TIMEOUT_MS (default 300000, 0: none): a statement stuck behind a lock
+    /// fails instead of holding the command forever. Migrations lift it for themselves.
+    static func statementTimeout() throws -> Duration? {
+        guard let text = ProcessInfo.processInfo.environment["BUDGETCTL_STATEMENT_TIMEOUT_MS"], !text.isEmpty else {
+            return .seconds(300)
+        }
+        guard let ms = Int(text), (0...86_400_000).contains(ms) else {
+            throw CLIError.usage("BUDGETCTL_STATEMENT_TIMEOUT_MS must be milliseconds between 0 and 86400000")
+        }
+        return ms == 0 ? nil : .milliseconds(ms)
     }
 
     /// The key named by $BUDGET_AUDIT_KEY_FILE; nil when unset (events are then stored unsigned,
