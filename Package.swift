@@ -36,10 +36,13 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         // The pure domain: no I/O, nothing but Foundation.
         .target(name: "Workflow", swiftSettings: strict),
+        // The published disclosure: pure rendering of the domain (HTML, CSV, Markdown, JSON, FDP).
+        .target(name: "Disclosure", dependencies: ["Workflow"], swiftSettings: strict),
         .target(
             name: "Persistence",
             dependencies: [
                 "CLibPQ",
+                "Disclosure",
                 "Workflow",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -53,6 +56,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "CMalloc",
+                "Disclosure",
                 "Persistence",
                 "Workflow",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -70,6 +74,7 @@ let package = Package(
         .executableTarget(
             name: "budgetctl",
             dependencies: [
+                "Disclosure",
                 "Persistence",
                 "Workflow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -77,7 +82,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"], swiftSettings: strict),
+        // Drafts and literals shared by the Workflow and Disclosure tests (the reference projects).
+        .target(name: "WorkflowFixtures", dependencies: ["Workflow"], path: "Tests/WorkflowFixtures", swiftSettings: strict),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "WorkflowFixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "DisclosureTests",
+            dependencies: ["Disclosure", "Workflow", "WorkflowFixtures"],
+            swiftSettings: strict
+        ),
         // Starts nothing itself: finds the PostgreSQL cluster the test command started.
         .target(
             name: "TestSupport",
@@ -87,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PersistenceTests",
-            dependencies: ["Persistence", "Workflow", "TestSupport"],
+            dependencies: ["Disclosure", "Persistence", "Workflow", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,8 +2,8 @@
 ///
 /// Grammar: `-?[0-9]+(\.[0-9]+)?`, ASCII digits only, at most `scale` decimals.
 /// The result is the value times 10^scale as an `Int64`; nothing is ever rounded.
-enum ExactDecimal {
-    static func parse(_ text: String, scale: Int) throws(MoneyError) -> Int64 {
+package enum ExactDecimal {
+    package static func parse(_ text: String, scale: Int) throws(MoneyError) -> Int64 {
         // Bulk imports parse hundreds of thousands of amounts: well-formed text takes one pass over
         // its bytes; anything else goes the long way, which names exactly what is wrong.
         var text = text

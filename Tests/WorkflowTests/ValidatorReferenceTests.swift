@@ -1,5 +1,6 @@
 import Testing
 import Workflow
+import WorkflowFixtures
 
 @Suite("Validation: the reference document's projects")
 struct ValidatorReferenceTests {

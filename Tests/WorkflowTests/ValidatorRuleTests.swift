@@ -1,5 +1,6 @@
 import Testing
 import Workflow
+import WorkflowFixtures
 
 /// A valid project to break one field at a time.
 private let base = ReferenceProjects.supervisionResearch

@@ -8,7 +8,7 @@ figures of 中共保定市徐水区委办公室 2020年部门预算公开说明.
 
 When the reference text is available (--reference, $BLP_REFERENCE or the usual places), the six
 project performance tables, the procurement table and the headline figures are also read from it
-and compared field by field. When Tests/WorkflowTests/ReferenceProjects.swift is present, the six
+and compared field by field. When Tests/WorkflowFixtures/ReferenceProjects.swift is present, the six
 project fixtures are compared too.
 
 Python 3 standard library only. Exit status 0 when everything matches, 1 on any mismatch or
@@ -29,7 +29,7 @@ REFERENCE_CANDIDATES = [
     REPO.parent / "shared" / "reference" / REFERENCE_NAME,
     Path("/work/shared/reference") / REFERENCE_NAME,
 ]
-FIXTURE = REPO / "Tests" / "WorkflowTests" / "ReferenceProjects.swift"
+FIXTURE = REPO / "Tests" / "WorkflowFixtures" / "ReferenceProjects.swift"
 
 # --------------------------------------------------------------------------------------------
 # BLP/1 (SPEC §5), following the choices of Sources/Workflow/BLP/BLPParser.swift.
@@ -476,7 +476,7 @@ def read_reference_figures(text):
 
 
 # --------------------------------------------------------------------------------------------
-# The Swift fixture (Tests/WorkflowTests/ReferenceProjects.swift).
+# The Swift fixture (Tests/WorkflowFixtures/ReferenceProjects.swift).
 # --------------------------------------------------------------------------------------------
 
 SWIFT_STRING = r'"((?:[^"\\]|\\.)*)"'

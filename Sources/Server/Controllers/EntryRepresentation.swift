@@ -110,23 +110,15 @@ enum EntryJSON {
         }
     }
 
-    struct SavedItem: Encodable {
-        var line: Int?
-        var id: LowercaseUUID
-        var code: String
-        var state: EntryState
-        var version: Int
-        var revision: Int
-        var created: Bool
-    }
+    // The answers' documents are defined once, in `EntryDocument`, which budgetctl prints too.
+    typealias SavedItem = EntryDocument.Saved
+    typealias ActionResult = EntryDocument.Changed
+    typealias Event = EntryDocument.Event
+    typealias Items = EntryDocument.Items
 
-    /// UUIDs in JSON as PostgreSQL prints them (Foundation's default is upper case).
-    struct LowercaseUUID: Encodable {
+    /// An id as the controllers pass it to ``SavedItem`` (which prints it in lower case).
+    struct LowercaseUUID {
         var uuid: UUID
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(uuid.uuidString.lowercased())
-        }
     }
 
     /// `{"items": [...], "next_cursor": ...}` around the entry objects PostgreSQL rendered;
@@ -148,37 +140,11 @@ enum EntryJSON {
     struct ActionBody: Decodable {
         var reason: String?
     }
+}
 
-    struct ActionResult: Encodable {
-        var entry: BudgetEntry
-        var newRevision: BudgetEntry?
-        enum CodingKeys: String, CodingKey {
-            case entry
-            case newRevision = "new_revision"
-        }
-    }
-
-    struct Event: Encodable {
-        var id: Int64
-        var hash: String
-        var record: AuditRecord
-        enum CodingKeys: String, CodingKey { case id, hash, time }
-        func encode(to encoder: any Encoder) throws {
-            try record.encode(to: encoder)  // `at`: microseconds since the epoch, as hashed
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(hash, forKey: .hash)
-            try container.encode(Timestamp(microsecondsSinceEpoch: record.at), forKey: .time)
-        }
-    }
-
-    struct Items<T: Encodable>: Encodable {
-        var items: [T]
-    }
-
-    struct Publication: Encodable {
-        var department: String
-        var year: Int
-        var published: [SavedItem]
+extension EntryDocument.Saved {
+    /// The controllers' spelling; `EntryDocument.Saved(saved)` builds the same from a stored change.
+    init(line: Int?, id: EntryJSON.LowercaseUUID, code: String, state: EntryState, version: Int, revision: Int, created: Bool) {
+        self.init(line: line, id: id.uuid, code: code, state: state, version: version, revision: revision, created: created)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Disclosure
 import Foundation
 import Persistence
 import Workflow
@@ -90,7 +91,7 @@ struct Import: AsyncParsableCommand {
             }
         }
         switch output.format {
-        case .json: try Output.printJSON(saved.map(Saved.init))
+        case .json: try Output.printJSON(saved.map(EntryDocument.Saved.init))
         case .blp:
             print(BLPResponseLine.document(saved.map {
                 .ok(line: $0.line, code: $0.entry.content.code, id: $0.entry.id.uuidString.lowercased(),
@@ -132,24 +133,6 @@ struct Import: AsyncParsableCommand {
                     publishes again (budgetctl publish --department \(department) --year \(year))
                     """)
             }
-        }
-    }
-
-    struct Saved: Encodable {
-        var line: Int?
-        var code: String
-        var id: UUID
-        var state: EntryState
-        var version: Int
-        var created: Bool
-
-        init(_ saved: EntryService.Saved) {
-            line = saved.line
-            code = saved.entry.content.code
-            id = saved.entry.id
-            state = saved.entry.state
-            version = saved.entry.version
-            created = saved.created
         }
     }
 

@@ -45,7 +45,7 @@ struct Publish: AsyncParsableCommand {
                 }
             }
             switch output.format {
-            case .json: try Output.printJSON(publication.published)
+            case .json: try Output.printJSON(publication.published.map { EntryDocument.Saved($0) })
             case .table, .blp:
                 print("published \(publication.published.count) entries of department \(department) for \(year)")
                 if !publication.inputsChanged.isEmpty {

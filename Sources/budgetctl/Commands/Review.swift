@@ -188,19 +188,10 @@ enum Transitions {
         }
     }
 
-    struct Changed: Encodable {
-        var entry: BudgetEntry
-        var newRevision: BudgetEntry?
-        enum CodingKeys: String, CodingKey {
-            case entry
-            case newRevision = "new_revision"
-        }
-    }
-
     static func print(_ results: [EntryService.ActionResult], verb: String, format: OutputFormat) throws {
         switch format {
         case .json:
-            try Output.printJSON(results.map { Changed(entry: $0.entry, newRevision: $0.newRevision) })
+            try Output.printJSON(results.map(EntryDocument.Changed.init))
         case .table, .blp:
             Swift.print("\(verb) \(results.count) \(results.count == 1 ? "entry" : "entries")")
             Swift.print(EntryPresentation.table(results.map(\.entry)))
