@@ -24,6 +24,8 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Transaction nesting depth, for savepoints.
     var transactionDepth = 0
+    /// Statements sent so far (each a round trip today), for tests that count them.
+    package private(set) var statementsSent = 0
 
     /// Connects with a libpq connection string or URI. Blocking.
     ///
@@ -96,6 +98,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 kind: .server, message: "parameter $\(index + 1) contains U+0000 (NUL), which text cannot hold",
                 sqlState: .characterNotInRepertoire)
         }
+        statementsSent += 1
         return try exclusive { () throws(PostgresError) -> PostgresRows in
             let binds = sql.binds
             let types = binds.map { Oid($0.oid) }
@@ -110,6 +113,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs one or more statements without parameters (`PQexec`), e.g. a migration file.
     public func execute(unsafeSQL script: String) throws(PostgresError) {
+        statementsSent += 1
         try exclusive { () throws(PostgresError) in
             _ = try consume(PQexec(handle, script))
         }
@@ -144,6 +148,7 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError(
                 kind: .client, message: "COPY FROM STDIN takes no parameters (\(statement.binds.count) given)")
         }
+        statementsSent += 1
         return try exclusive { () throws -> Int in
             let started = PQexec(handle, statement.text)
             guard let started, PQresultStatus(started) == PGRES_COPY_IN else {
