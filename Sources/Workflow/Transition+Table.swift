@@ -6,6 +6,9 @@ extension Transition {
         var newRevision: EntryState? = nil
         var needsReason = false
         var needsRules = false
+        /// Whether the rules include V7, the unit-year's control figure (控制数): only the
+        /// finance bureau's approval.
+        var checksControlFigure = false
     }
 
     /// The verdict for one role × action × state.
@@ -70,7 +73,7 @@ extension Transition {
                 return .forbidden
             case .approve:
                 switch state {
-                case .financeReview: return .allowed(Step(to: .approved, needsRules: true))
+                case .financeReview: return .allowed(Step(to: .approved, needsRules: true, checksControlFigure: true))
                 case .draft, .departmentReview, .approved, .published, .discarded, .superseded: return .illegal
                 }
             case .reject:

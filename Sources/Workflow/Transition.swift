@@ -55,18 +55,4 @@ public enum Transition {
     public static func canRead(_ actor: Actor, _ scope: EntryScope) -> Bool {
         actor.readScope.contains(scope)
     }
-
-    /// Whether `action` from `state` needs the validation rules to pass (submit, approve).
-    public static func requiresRules(_ action: EntryAction, from state: EntryState) -> Bool {
-        Role.allCases.contains { role in
-            if case .allowed(let step) = rule(for: role, action, from: state) { return step.needsRules }
-            return false
-        }
-    }
-
-    /// Whether validation for `action` from `state` must include V7 (the control figure): only
-    /// the finance bureau's approval.
-    public static func checksControlFigure(_ action: EntryAction, from state: EntryState) -> Bool {
-        action == .approve && state == .financeReview
-    }
 }

@@ -12,7 +12,7 @@ public struct TransitionRequest: Sendable, Hashable {
     /// The reason given by the actor, if any; trimmed before use.
     public var reason: String?
     /// The violations that still apply: computed by ``Validator`` with waived rules already
-    /// removed (and V7 checked only when ``Transition/checksControlFigure(_:from:)`` says so).
+    /// removed (and V7 checked only at the finance bureau's approval).
     public var violations: [Violation]
 
     /// A request; no reason and no violations by default.

@@ -10,7 +10,7 @@ public struct ValidationContext: Sendable, Hashable {
     /// the revision it would supersede (rule V7).
     public var committed: Money
     /// Whether to check V7: only at the finance bureau's approval
-    /// (see ``Transition/checksControlFigure(_:from:)``).
+    /// (a column of the transition table).
     public var checkControlFigure: Bool
     /// Rules the finance bureau waived for this entry (豁免); their violations are dropped.
     public var waived: Set<RuleCode>

@@ -27,44 +27,31 @@ public enum AuditLog {
 
     static func entryChain(year: Int, code: String) -> String { PlannedEvent.entryChain(year: year, code: code) }
 
-    /// Appends one event inside the caller's transaction.
+    /// Appends one event inside the caller's transaction (two statements; see ``PlanWriter``).
     @discardableResult
     static func append(_ event: Event, by caller: Caller, on connection: PostgresConnection) throws -> Int64 {
-        var head = try connection.query("""
-            SELECT seq, hash, clock_timestamp() AS now FROM audit_chain_heads WHERE chain = \(event.chain) FOR UPDATE
-            """).first
-        if head == nil {
+        try PlanWriter.apply(Plan(events: [event]), by: caller, on: connection).eventIDs[0]
+    }
+
+    /// Locks `chain`'s head row for the rest of the transaction (creating it at genesis when the
+    /// chain is new) and reads the database's clock, the time of the events appended after it.
+    static func lockHead(_ chain: String, on connection: PostgresConnection) throws -> (AuditAppender.Head, now: Timestamp) {
+        func select() throws -> PostgresRow? {
             try connection.query("""
-                INSERT INTO audit_chain_heads (chain, seq, hash) VALUES (\(event.chain), 0, \(ByteA(genesis)))
-                ON CONFLICT (chain) DO NOTHING
-                """)
-            head = try connection.query("""
-                SELECT seq, hash, clock_timestamp() AS now FROM audit_chain_heads WHERE chain = \(event.chain) FOR UPDATE
+                SELECT seq, hash, clock_timestamp() AS now FROM audit_chain_heads WHERE chain = \(chain) FOR UPDATE
                 """).first
         }
+        var head = try select()
+        if head == nil {
+            try connection.query("""
+                INSERT INTO audit_chain_heads (chain, seq, hash) VALUES (\(chain), 0, \(ByteA(genesis)))
+                ON CONFLICT (chain) DO NOTHING
+                """)
+            head = try select()
+        }
         guard let head else { throw PostgresError(kind: .client, message: "audit chain head vanished") }
-        let seq = try head.decode("seq", as: Int64.self) + 1
-        let previous = try head.decode("hash", as: ByteA.self).bytes
-        let at = try head.decode("now", as: Timestamp.self)
-        let record = AuditRecord(
-            chain: event.chain, seq: seq, at: at.microsecondsSinceEpoch, actor: caller.actor.name,
-            role: caller.actor.role.rawValue, channel: caller.channel.rawValue, action: event.action,
-            entryID: event.entryID, revision: event.revision, fromState: event.fromState, toState: event.toState,
-            reason: event.reason, changes: event.changes)
-        let hash = ByteA(Array(SHA256.hash(data: record.canonicalBytes(previousHash: previous))))
-        let signer = connection.auditEventSigner
-        let signature = try signer.map { ByteA(try $0.sign(eventHash: hash.bytes)) }
-        let changes = JSONB(stringMap: event.changes)
-        let id: Int64 = try connection.query("""
-            INSERT INTO audit_events (chain, seq, at, actor, role, channel, action, entry_id, revision,
-                                      from_state, to_state, reason, changes, prev_hash, hash, key_id, signature)
-            VALUES (\(record.chain), \(seq), \(at), \(record.actor), \(record.role), \(record.channel),
-                    \(record.action), \(record.entryID), \(record.revision), \(record.fromState), \(record.toState),
-                    \(record.reason), \(changes), \(ByteA(previous)), \(hash), \(signer?.keyID), \(signature))
-            RETURNING id
-            """).first!.decode("id")
-        try connection.query("UPDATE audit_chain_heads SET seq = \(seq), hash = \(hash) WHERE chain = \(event.chain)")
-        return id
+        return (AuditAppender.Head(seq: try head.decode("seq"), hash: try head.decode("hash", as: ByteA.self).bytes),
+                try head.decode("now"))
     }
 
     static let eventColumns: SQL = """

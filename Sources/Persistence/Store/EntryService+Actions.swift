@@ -14,11 +14,9 @@ extension EntryService {
     public func act(
         _ action: EntryAction, on id: UUID, reason: String? = nil, expectedVersion: Int? = nil, by caller: Caller
     ) async throws -> ActionResult {
-        guard action != .publish else {
-            throw WorkflowError.invalidInput("publish applies to a department-year, not to one entry")
-        }
+        let command = EntryActionCommand(action, on: id, reason: reason, expectedVersion: expectedVersion)
         let result = try await pool.transaction { connection in
-            try Self.act(action, on: id, reason: reason, expectedVersion: expectedVersion, by: caller, on: connection)
+            try Self.run(command, by: caller, on: connection)
         }
         WorkflowMetrics.transitioned(action.rawValue)
         return result
@@ -47,9 +45,7 @@ extension EntryService {
         var categories: Set<WorkflowError.Category> = []
         for id in ids {
             do {
-                results.append(try connection.withTransaction { connection in
-                    try Self.act(action, on: id, reason: reason, expectedVersion: nil, by: caller, on: connection)
-                })
+                results.append(try Self.run(EntryActionCommand(action, on: id, reason: reason), by: caller, inBatch: true, on: connection))
             } catch let error as WorkflowError {
                 categories.insert(error.category)
                 let name = id.uuidString.lowercased()
@@ -116,71 +112,133 @@ extension EntryService {
         return results
     }
 
-    static func act(
-        _ action: EntryAction, on id: UUID, reason: String?, expectedVersion: Int?, by caller: Caller,
-        on connection: PostgresConnection
+    /// Runs one entry action: loads its snapshot (one statement), lets the command decide, and
+    /// applies the plan (one statement for a transition). In a batch, a plan that could fail in
+    /// the database (a new revision) runs in a savepoint, so the batch can go on listing failures.
+    static func run(
+        _ command: EntryActionCommand, by caller: Caller, inBatch: Bool = false, on connection: PostgresConnection
     ) throws -> ActionResult {
-        guard let entry = try EntryRows.load(id, lock: true, on: connection) else {
+        guard let loaded = try loadSnapshot(command, by: caller, on: connection) else {
             throw WorkflowError.notFound(resource: "entry")
         }
-        if Transition.canRead(caller.actor, entry.scope), let expectedVersion, expectedVersion != entry.version {
-            throw WorkflowError.staleVersion(expected: expectedVersion, actual: entry.version)
+        let decision = try command.decide(caller.actor, loaded.snapshot)
+        let revises = decision.plan.writes.contains { if case .insertRevision = $0 { true } else { false } }
+        func apply(_ connection: PostgresConnection) throws -> PlanWriter.Applied {
+            try PlanWriter.apply(decision.plan, by: caller, heads: loaded.heads, at: loaded.at, on: connection)
         }
-        var violations: [Violation] = []
-        if Transition.canRead(caller.actor, entry.scope), Transition.requiresRules(action, from: entry.state) {
-            violations = try validate(entry, checkControlFigure: Transition.checksControlFigure(action, from: entry.state), on: connection)
+        let applied: PlanWriter.Applied
+        do {
+            applied = try inBatch && revises ? connection.withTransaction { try apply($0) } : apply(connection)
+        } catch let error as PostgresError where error.sqlState == .uniqueViolation && revises {
+            // Another revision was opened at the same moment.
+            throw WorkflowError.conflict("entry \(loaded.snapshot.entry.content.code) already has a revision being worked on")
         }
-        let outcome = try Transition.decide(TransitionRequest(
-            state: entry.state, action: action, actor: caller.actor, scope: entry.scope, reason: reason,
-            violations: violations))
-        let chain = AuditLog.entryChain(year: entry.year, code: entry.content.code)
+        var entry = decision.entry
+        entry.version = applied.versions[entry.id] ?? entry.version
+        return ActionResult(entry: entry, newRevision: decision.newRevision)
+    }
 
-        if outcome.newRevision != nil {
-            let newID = UUID()
-            let revision: Int = try connection.query("""
-                SELECT max(revision) + 1 AS next FROM entries WHERE year = \(entry.year) AND code = \(entry.content.code)
-                """).first!.decode("next")
-            do {
-                try EntryRows.insert(entry.content, id: newID, year: entry.year, unit: entry.unitCode, revision: revision,
-                                     supersedes: entry.id, reviseReason: outcome.reason, on: connection)
-            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-                throw WorkflowError.conflict("entry \(entry.content.code) already has a revision being worked on")
-            }
-            try AuditLog.append(.init(
-                chain: chain, action: outcome.auditAction, entryID: newID, revision: revision,
-                fromState: entry.state.rawValue, toState: EntryState.draft.rawValue, reason: outcome.reason,
-                changes: ["revises": entry.id.uuidString.lowercased(), "revision": String(revision)]),
-                by: caller, on: connection)
-            var created = entry
-            created.id = newID
-            created.revision = revision
-            created.version = 1
-            created.state = .draft
-            created.supersedes = entry.id
-            return ActionResult(entry: entry, newRevision: created)
+    /// What the command reads, in one statement: the entry (locked) with its children and
+    /// waivers, the facts about its other revisions, the unit-year's control figure where the step
+    /// reads it (locked: approvals against one ceiling serialise), an approved revision the step
+    /// supersedes (locked), and the entry chain's head (locked), in that lock order — the order a
+    /// single action always took them in. The committed sum under a ceiling is read after the
+    /// ceiling's lock, in a second statement, so it includes every approval that held it before.
+    static func loadSnapshot(
+        _ command: EntryActionCommand, by caller: Caller, on connection: PostgresConnection
+    ) throws -> (snapshot: EntryActionSnapshot, heads: [String: AuditAppender.Head], at: Timestamp)? {
+        func names(_ states: [EntryState]) -> PostgresArray { PostgresArray(states.map(\.rawValue)) }
+        let ceilingStates = names(command.states(needing: .controlFigure, by: caller.actor))
+        let approvedStates = names(command.states(needing: .approvedRevision, by: caller.actor))
+        let open = names(EntryActionSnapshot.openStates)
+        let id = command.entryID
+        let statement: SQL = """
+            WITH e AS MATERIALIZED (
+                SELECT \(EntryRows.columns) FROM \(EntryRows.from) WHERE e.id = \(id) FOR UPDATE OF e
+            ), ceiling AS MATERIALIZED (
+                SELECT c.amount FROM control_figures c JOIN e ON c.unit_code = e.unit_code AND c.year = e.year
+                WHERE e.state = ANY(\(ceilingStates)::text[]) FOR UPDATE OF c
+            ), approved AS MATERIALIZED (
+                SELECT r.id, r.revision FROM entries r JOIN e ON r.year = e.year AND r.code = e.code
+                WHERE r.state = 'approved' AND r.id <> e.id AND e.state = ANY(\(approvedStates)::text[]) FOR UPDATE OF r
+            ), head AS MATERIALIZED (
+                SELECT h.chain, h.seq, h.hash FROM audit_chain_heads h JOIN e ON h.chain = 'entry:' || e.year || ':' || e.code
+                FOR UPDATE OF h
+            )
+            SELECT e.*,
+                (SELECT version FROM entries WHERE id = \(id)) AS seen_version,
+                (SELECT json_agg(json_build_object('econ', x.econ, 'amount', x.amount::text) ORDER BY x.position)
+                 FROM entry_items x WHERE x.entry_id = e.id)::text AS items,
+                (SELECT json_agg(json_build_object('l1', x.l1, 'l2', x.l2, 'l3', x.l3, 'desc', x.descr, 'value', x.value,
+                                                   'basis', x.basis) ORDER BY x.position)
+                 FROM entry_indicators x WHERE x.entry_id = e.id)::text AS indicators,
+                (SELECT json_agg(json_build_object('item', x.item, 'catalog', x.catalog, 'unit', x.unit,
+                                                   'quantity', x.quantity::text, 'price', x.price::text) ORDER BY x.position)
+                 FROM entry_procurement x WHERE x.entry_id = e.id)::text AS procurement,
+                (SELECT string_agg(w.rule, ',') FROM waivers w WHERE w.entry_id = e.id) AS waived,
+                (SELECT max(r.revision) FROM entries r WHERE r.year = e.year AND r.code = e.code) AS latest_revision,
+                EXISTS (SELECT 1 FROM entries r WHERE r.year = e.year AND r.code = e.code AND r.id <> e.id
+                        AND r.state = ANY(\(open)::text[])) AS other_open,
+                (SELECT amount FROM ceiling) AS ceiling,
+                (SELECT id FROM approved) AS approved_id,
+                (SELECT revision FROM approved) AS approved_revision,
+                (SELECT chain FROM head) AS head_chain,
+                (SELECT seq FROM head) AS head_seq,
+                (SELECT hash FROM head) AS head_hash,
+                clock_timestamp() AS now
+            FROM e
+            """
+        guard var row = try connection.query(statement).first else { return nil }
+        if try row.decode("seen_version", as: Int.self) != row.decode("version", as: Int.self) {
+            // The entry changed while this statement waited for its lock: the children read
+            // above are from before. Read again, now that the lock is held.
+            guard let again = try connection.query(statement).first else { return nil }
+            row = again
         }
-
-        let stamp: SQL = switch outcome.to {
-        case .approved: ", approved_at = now()"
-        case .published: ", published_at = now()"
-        default: ""
+        var entry = try EntryRows.decode(row)
+        struct Item: Decodable { var econ, amount: String }
+        struct Line: Decodable { var l1, l2, l3, desc, value, basis: String }
+        struct Purchase: Decodable { var item, catalog, unit, quantity, price: String }
+        func children<T: Decodable>(_ column: String, _ type: T.Type) throws -> [T] {
+            guard let json = row[column] else { return [] }
+            return try JSONDecoder().decode([T].self, from: Data(json.utf8))
         }
-        // An older revision approved but never published is replaced by this approval.
-        if outcome.to == .approved {
-            try supersede(year: entry.year, code: entry.content.code, state: .approved, except: entry.id, by: caller, on: connection)
+        entry.content.items = try children("items", Item.self).map {
+            EntryItem(econ: $0.econ, amount: try Money(postgresText: $0.amount))
         }
-        let version: Int = try connection.query("""
-            UPDATE entries SET state = \(outcome.to.rawValue), version = version + 1, updated_at = now()\(stamp)
-            WHERE id = \(entry.id) RETURNING version
-            """).first!.decode("version")
-        try AuditLog.append(.init(
-            chain: chain, action: outcome.auditAction, entryID: entry.id, revision: entry.revision,
-            fromState: outcome.from.rawValue, toState: outcome.to.rawValue, reason: outcome.reason,
-            changes: violations.isEmpty ? [:] : ["waived": ""]), by: caller, on: connection)
-        var after = entry
-        after.state = outcome.to
-        after.version = version
-        return ActionResult(entry: after, newRevision: nil)
+        entry.content.indicators = try children("indicators", Line.self).map {
+            Indicator(l1: $0.l1, l2: $0.l2, l3: $0.l3, desc: $0.desc, value: $0.value, basis: $0.basis)
+        }
+        entry.content.procurement = try children("procurement", Purchase.self).map {
+            ProcurementItem(item: $0.item, catalog: $0.catalog, unit: $0.unit,
+                            quantity: try Quantity(postgresText: $0.quantity), price: try Money(postgresText: $0.price))
+        }
+        var snapshot = EntryActionSnapshot(
+            entry: entry,
+            waived: Set((row["waived"] ?? "").split(separator: ",").compactMap { RuleCode(rawValue: String($0)) }),
+            latestRevision: try row.decode("latest_revision", as: Int.self),
+            otherOpenRevision: try row.decode("other_open", as: Bool.self))
+        if let approved = try row.decode("approved_id", as: UUID?.self) {
+            snapshot.approvedRevision = RevisionReference(id: approved, revision: try row.decode("approved_revision", as: Int.self))
+        }
+        if let ceiling = try row.decode("ceiling", as: Money?.self) {
+            // Each other code counts once, at its latest revision that counts (the one in force
+            // once published).
+            let committed: Money = try connection.query("""
+                SELECT coalesce(sum(amount), 0) AS committed FROM (
+                    SELECT DISTINCT ON (code) amount FROM entries
+                    WHERE unit_code = \(entry.unitCode) AND year = \(entry.year)
+                      AND state = ANY(\(names(EntryState.allCases.filter(\.countsAgainstControlFigure)))::text[])
+                      AND code <> \(entry.content.code)
+                    ORDER BY code, revision DESC) latest
+                """).first!.decode("committed")
+            snapshot.controlFigure = ControlFigureStanding(ceiling: ceiling, committed: committed)
+        }
+        var heads: [String: AuditAppender.Head] = [:]
+        if let chain = row["head_chain"] {
+            heads[chain] = AuditAppender.Head(seq: try row.decode("head_seq", as: Int64.self), hash: try row.decode("head_hash", as: ByteA.self).bytes)
+        }
+        return (snapshot, heads, try row.decode("now", as: Timestamp.self))
     }
 
     /// Marks other revisions of an entry in `state` as superseded, with an audit event each.
@@ -198,31 +256,4 @@ extension EntryService {
                 by: caller, on: connection)
         }
     }
-
-    /// All rules for an entry as it stands, minus its waivers.
-    static func validate(_ entry: BudgetEntry, checkControlFigure: Bool, on connection: PostgresConnection) throws -> [Violation] {
-        let waived = Set(try connection.query("SELECT rule FROM waivers WHERE entry_id = \(entry.id)")
-            .compactMap { RuleCode(rawValue: try $0.decode("rule")) })
-        var context = ValidationContext(waived: waived)
-        // The committed sum is only needed when the unit-year has a ceiling (the common case has none).
-        // Locking the ceiling's row serialises approvals against it, also across server instances:
-        // two approvals at once would each see the other's entry uncommitted and together exceed it.
-        // Each other code counts once, at its latest approved or published revision (the one in
-        // force once published).
-        if checkControlFigure, let ceiling = try connection.query("""
-            SELECT amount FROM control_figures WHERE unit_code = \(entry.unitCode) AND year = \(entry.year) FOR UPDATE
-            """).first?.decode("amount", as: Money.self) {
-            context.controlFigure = ceiling
-            context.committed = try connection.query("""
-                SELECT coalesce(sum(amount), 0) AS committed FROM (
-                    SELECT DISTINCT ON (code) amount FROM entries
-                    WHERE unit_code = \(entry.unitCode) AND year = \(entry.year)
-                      AND state IN ('approved', 'published') AND code <> \(entry.content.code)
-                    ORDER BY code, revision DESC) latest
-                """).first!.decode("committed")
-            context.checkControlFigure = true
-        }
-        return Validator.validate(entry.content, context: context)
-    }
 }
-

@@ -72,10 +72,7 @@ extension EntryService {
         try copy("COPY entry_indicators (entry_id, position, l1, l2, l3, descr, value, basis) FROM STDIN", \.indicators)
         try copy("COPY entry_procurement (entry_id, position, item, catalog, unit, quantity, price, amount) FROM STDIN",
                  \.procurement)
-        try copy("""
-            COPY audit_events (chain, seq, at, actor, role, channel, action, entry_id, revision, to_state, changes,
-                               prev_hash, hash, key_id, signature) FROM STDIN
-            """, \.events)
+        try copy("COPY audit_events (\(AuditAppender.columns)) FROM STDIN", \.events)
         try copy("COPY audit_chain_heads (chain, seq, hash) FROM STDIN", \.heads)
     }
 
@@ -135,11 +132,8 @@ extension EntryService {
         private func rows(_ inputs: [DraftInput], ids: [UUID]) throws -> NewEntryRows {
             var rows = NewEntryRows()
             let yearText = String(year)
-            let nowText = now.postgresBind.text!
-            let genesis = AuditLog.genesis
-            let (actor, role, channel) = (caller.actor.name, caller.actor.role.rawValue, caller.channel.rawValue)
             let draftState = EntryState.draft.rawValue
-            let signer = auditKey?.eventSigner()
+            let appender = AuditAppender(caller: caller, at: now, signer: auditKey?.eventSigner())
             var json: [UInt8] = []
             for (input, id) in zip(inputs, ids) {
                 let d = input.draft
@@ -175,30 +169,14 @@ extension EntryService {
                 }
 
                 let chain = AuditLog.entryChain(year: year, code: d.code)
-                let changes = EntryService.sortedSummary(of: d)
-                let record = AuditRecord(
-                    chain: chain, seq: 1, at: now.microsecondsSinceEpoch, actor: actor, role: role, channel: channel,
-                    action: "create", entryID: id, revision: 1, toState: draftState)
-                let hash = SHA256.hash(data: record.canonicalBytes(previousHash: genesis, sortedChanges: changes))
-                for text in [chain, "1", nowText, actor, role, channel, "create", idText, "1", draftState] {
-                    rows.events.field(text)
-                }
-                json.removeAll(keepingCapacity: true)
-                EntryService.appendJSONObject(changes, to: &json)
-                json.withUnsafeBufferPointer { rows.events.field(utf8: $0) }
-                rows.events.field(bytea: genesis)
-                rows.events.field(bytea: hash)
-                if let signer {
-                    rows.events.field(signer.keyID)
-                    rows.events.field(bytea: try signer.sign(eventHash: hash))
-                } else {
-                    rows.events.null()
-                    rows.events.null()
-                }
-                rows.events.endRow()
+                var head = AuditAppender.Head.genesis
+                let event = try appender.seal(
+                    chain: chain, action: "create", entryID: id, revision: 1, fromState: nil, toState: draftState,
+                    reason: nil, sortedChanges: EntryService.sortedSummary(of: d), after: &head)
+                appender.copyRow(event, into: &rows.events, json: &json)
                 rows.heads.field(chain)
-                rows.heads.field("1")
-                rows.heads.field(bytea: hash)
+                rows.heads.field(String(head.seq))
+                rows.heads.field(bytea: head.hash)
                 rows.heads.endRow()
             }
             return rows

@@ -25,6 +25,9 @@ public enum PlannedWrite: Sendable, Hashable {
     /// An entry moves to `to` (its version increases; `approved_at`/`published_at` are stamped
     /// when it reaches approved/published).
     case setEntryState(id: UUID, to: EntryState)
+    /// A new revision of an entry, stored as `entry` says (its id, revision, state, content and
+    /// the revision it supersedes), with the reason it was opened.
+    case insertRevision(BudgetEntry, reason: String?)
 }
 
 /// One audit event to append. Chain position, time, hashes and signature are the appender's.

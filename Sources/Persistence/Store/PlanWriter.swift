@@ -1,0 +1,111 @@
+import Foundation
+import Workflow
+
+/// The one writer of plans: applies what a Workflow command decided, inside the caller's
+/// transaction, with every audit event sealed by ``AuditAppender``.
+///
+/// The last row write, the events and the chain heads go in one statement (a data-modifying
+/// CTE). Earlier row writes of the same plan each go first, in plan order: PostgreSQL checks
+/// unique indexes row by row, and the parts of one statement run in no defined order (a
+/// superseded revision must leave `approved` before its successor enters it).
+enum PlanWriter {
+    struct Applied {
+        /// The version each changed entry row has now.
+        var versions: [UUID: Int] = [:]
+        /// The new events' ids, in plan order.
+        var eventIDs: [Int64] = []
+    }
+
+    /// Applies `plan`. `heads`: chain heads the caller already locked in this transaction (keyed
+    /// by chain), `at` the database time read with them; other chains are locked here.
+    @discardableResult
+    static func apply(
+        _ plan: Plan, by caller: Caller, heads: [String: AuditAppender.Head] = [:], at: Timestamp? = nil,
+        on connection: PostgresConnection
+    ) throws -> Applied {
+        var applied = Applied()
+        var parts: [(name: String, statement: SQL)] = []
+        for (index, write) in plan.writes.enumerated() {
+            switch write {
+            case .setEntryState(let id, let state):
+                let stamp: SQL = switch state {
+                case .approved: ", approved_at = now()"
+                case .published: ", published_at = now()"
+                case .draft, .departmentReview, .financeReview, .discarded, .superseded: ""
+                }
+                let update: SQL = """
+                    UPDATE entries SET state = \(state.rawValue), version = version + 1, updated_at = now()\(stamp)
+                    WHERE id = \(id) RETURNING id, version
+                    """
+                if index == plan.writes.count - 1 {
+                    parts.append(("w", update))
+                } else {
+                    for row in try connection.query(update) { applied.versions[try row.decode("id")] = try row.decode("version") }
+                }
+            case .insertRevision(let entry, let reason):
+                try EntryRows.insert(
+                    entry.content, id: entry.id, year: entry.year, unit: entry.unitCode, revision: entry.revision,
+                    supersedes: entry.supersedes, state: entry.state, reviseReason: reason, on: connection)
+                applied.versions[entry.id] = entry.version
+            }
+        }
+
+        if !plan.events.isEmpty {
+            var heads = heads
+            var at = at
+            for event in plan.events where heads[event.chain] == nil {
+                let (head, now) = try AuditLog.lockHead(event.chain, on: connection)
+                heads[event.chain] = head
+                at = at ?? now
+            }
+            if at == nil {
+                at = try connection.query("SELECT clock_timestamp() AS now").first!.decode("now", as: Timestamp.self)
+            }
+            let appender = AuditAppender(caller: caller, at: at!, signer: connection.auditEventSigner)
+            var rows: [SQL] = []
+            var moved: [String] = []  // chains in first-use order
+            for event in plan.events {
+                if !moved.contains(event.chain) { moved.append(event.chain) }
+                rows.append(appender.values(try appender.seal(event, after: &heads[event.chain]!)))
+            }
+            let insert: SQL = "INSERT INTO audit_events (\(AuditAppender.columns)) VALUES \(joined(rows)) RETURNING id"
+            parts.append(("a", insert))
+            let newHeads = moved.map { chain -> SQL in
+                "(\(chain)::text, \(heads[chain]!.seq)::bigint, \(ByteA(heads[chain]!.hash))::bytea)"
+            }
+            let moveHeads: SQL = """
+                UPDATE audit_chain_heads h SET seq = v.seq, hash = v.hash
+                FROM (VALUES \(joined(newHeads))) AS v(chain, seq, hash) WHERE h.chain = v.chain
+                """
+            parts.append(("h", moveHeads))
+        }
+        guard !parts.isEmpty else { return applied }
+
+        var statement: SQL = "WITH "
+        for (index, part) in parts.enumerated() {
+            statement.append(SQL(unsafeSQL: index == 0 ? "" : ", "))
+            statement.append(SQL(unsafeSQL: "\(part.name) AS (") + part.statement + ")")
+        }
+        let names = Set(parts.map(\.name))
+        let changed: SQL = names.contains("w") ? "SELECT id, version, NULL::bigint AS event FROM w" : "SELECT NULL::uuid AS id, NULL::integer AS version, NULL::bigint AS event WHERE false"
+        let appended: SQL = names.contains("a") ? " UNION ALL SELECT NULL, NULL, id FROM a ORDER BY 3" : ""
+        statement.append(" " + changed + appended)
+        for row in try connection.query(statement) {
+            if let event = try row.decode("event", as: Int64?.self) {
+                applied.eventIDs.append(event)
+            } else {
+                applied.versions[try row.decode("id")] = try row.decode("version")
+            }
+        }
+        return applied
+    }
+
+    private static func joined(_ fragments: [SQL]) -> SQL {
+        var result: SQL = ""
+        for (index, fragment) in fragments.enumerated() {
+            if index > 0 { result.append(", ") }
+            result.append(fragment)
+        }
+        return result
+    }
+}

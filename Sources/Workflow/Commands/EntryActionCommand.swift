@@ -1,0 +1,194 @@
+import Foundation
+
+/// An action on one entry (submit, withdraw, approve, reject, discard, revise) as a command:
+/// a pure decision over the caller and an ``EntryActionSnapshot``, returning a ``Plan``.
+///
+/// The checks run in this order, and the first failing one is thrown (`publish` is refused
+/// before all: it applies to a department-year):
+/// 1. scope — an actor that may not read the entry gets ``WorkflowError/notFound(resource:)``,
+///    exactly as if it did not exist (so no later check can reveal it);
+/// 2. role — a role that may never do the action gets ``WorkflowError/forbidden(_:)``;
+/// 3. state — an action not possible from the current state gets ``WorkflowError/illegalTransition(state:action:)``;
+/// 4. reason — `reject` and `revise` need a non-blank reason within ``TextLimits/reason``;
+/// 5. version — a stale `expectedVersion` (If-Match) gets ``WorkflowError/staleVersion(expected:actual:)``;
+/// 6. rules — `submit` and `approve` with any violation (waivers removed; V7 at the finance
+///    bureau's approval) get ``WorkflowError/validationFailed(_:)``; a `revise` while another
+///    revision is being worked on gets ``WorkflowError/conflict(_:)``.
+public struct EntryActionCommand: Sendable, Hashable {
+    public var action: EntryAction
+    public var entryID: UUID
+    public var reason: String?
+    /// The version the caller saw (If-Match); nil: any.
+    public var expectedVersion: Int?
+    /// The id a `revise` gives the new revision (chosen by the caller, so the decision stays pure).
+    public var newRevisionID: UUID
+
+    public init(
+        _ action: EntryAction, on entryID: UUID, reason: String? = nil, expectedVersion: Int? = nil,
+        newRevisionID: UUID = UUID()
+    ) {
+        self.action = action
+        self.entryID = entryID
+        self.reason = reason
+        self.expectedVersion = expectedVersion
+        self.newRevisionID = newRevisionID
+    }
+
+    /// The parts of the snapshot beyond the entry that a step reads.
+    public struct Needs: OptionSet, Sendable, Hashable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// The unit-year's control figure and the amount already committed against it (V7).
+        public static let controlFigure = Needs(rawValue: 1 << 0)
+        /// The other approved revision of the code, which this step supersedes.
+        public static let approvedRevision = Needs(rawValue: 1 << 1)
+    }
+
+    /// What the step from `state` reads, for `actor`; nothing when the step is refused.
+    public func needs(by actor: Actor, from state: EntryState) -> Needs {
+        guard case .allowed(let step) = Transition.rule(for: actor.role, action, from: state) else { return [] }
+        var needs: Needs = []
+        if step.needsRules, step.checksControlFigure { needs.insert(.controlFigure) }
+        if step.newRevision == nil, step.to == .approved { needs.insert(.approvedRevision) }
+        return needs
+    }
+
+    /// The states from which the step reads `need`: a loader that reads the state in the same
+    /// statement filters by these.
+    public func states(needing need: Needs, by actor: Actor) -> [EntryState] {
+        EntryState.allCases.filter { needs(by: actor, from: $0).contains(need) }
+    }
+
+    /// Decides the action, or throws why not.
+    public func decide(_ actor: Actor, _ snapshot: EntryActionSnapshot) throws(WorkflowError) -> EntryActionDecision {
+        guard action != .publish else {
+            throw .invalidInput("publish applies to a department-year, not to one entry")
+        }
+        let entry = snapshot.entry
+        guard Transition.canRead(actor, entry.scope) else { throw .notFound(resource: "entry") }
+        let step: Transition.Step
+        switch Transition.rule(for: actor.role, action, from: entry.state) {
+        case .forbidden: throw .forbidden("role \(actor.role.rawValue) may not \(action.rawValue) entries")
+        case .illegal: throw .illegalTransition(state: entry.state, action: action)
+        case .allowed(let allowed): step = allowed
+        }
+        let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = (trimmed?.isEmpty ?? true) ? nil : trimmed
+        if step.needsReason, reason == nil { throw .reasonRequired(action: action.rawValue) }
+        if let reason { try TextLimits.check(reason, field: "reason", TextLimits.reason) }
+        if let expectedVersion, expectedVersion != entry.version {
+            throw .staleVersion(expected: expectedVersion, actual: entry.version)
+        }
+        if step.needsRules {
+            var context = ValidationContext(waived: snapshot.waived)
+            if step.checksControlFigure, let figure = snapshot.controlFigure {
+                context.controlFigure = figure.ceiling
+                context.committed = figure.committed
+                context.checkControlFigure = true
+            }
+            let violations = Validator.validate(entry.content, context: context)
+            if !violations.isEmpty { throw .validationFailed(violations) }
+        }
+        let chain = PlannedEvent.entryChain(year: entry.year, code: entry.content.code)
+
+        if let newState = step.newRevision {
+            guard !snapshot.otherOpenRevision else {
+                throw .conflict("entry \(entry.content.code) already has a revision being worked on")
+            }
+            let revision = snapshot.latestRevision + 1
+            var created = entry
+            created.id = newRevisionID
+            created.revision = revision
+            created.version = 1
+            created.state = newState
+            created.supersedes = entry.id
+            let event = PlannedEvent(
+                chain: chain, action: action.rawValue, entryID: created.id, revision: revision,
+                fromState: entry.state.rawValue, toState: newState.rawValue, reason: reason,
+                changes: ["revises": entry.id.uuidString.lowercased(), "revision": String(revision)])
+            return EntryActionDecision(
+                plan: Plan(writes: [.insertRevision(created, reason: reason)], events: [event]),
+                entry: entry, newRevision: created)
+        }
+
+        var plan = Plan()
+        // An older revision approved but never published is replaced by this approval.
+        if step.to == .approved, let older = snapshot.approvedRevision {
+            plan.writes.append(.setEntryState(id: older.id, to: .superseded))
+            plan.events.append(PlannedEvent(
+                chain: chain, action: "supersede", entryID: older.id, revision: older.revision,
+                fromState: EntryState.approved.rawValue, toState: EntryState.superseded.rawValue,
+                changes: ["superseded_by": entry.id.uuidString.lowercased()]))
+        }
+        plan.writes.append(.setEntryState(id: entry.id, to: step.to))
+        plan.events.append(PlannedEvent(
+            chain: chain, action: action.rawValue, entryID: entry.id, revision: entry.revision,
+            fromState: entry.state.rawValue, toState: step.to.rawValue, reason: reason))
+        var after = entry
+        after.state = step.to
+        after.version = entry.version + 1  // the row is locked: its next version is this one
+        return EntryActionDecision(plan: plan, entry: after, newRevision: nil)
+    }
+}
+
+/// What ``EntryActionCommand/decide(_:_:)`` reads, loaded (and locked) by the caller in one go.
+public struct EntryActionSnapshot: Sendable, Hashable {
+    /// The entry with its children, as it stands (locked).
+    public var entry: BudgetEntry
+    /// Rules the finance bureau waived for this entry (豁免).
+    public var waived: Set<RuleCode>
+    /// The unit-year's control figure and what is committed against it; nil when none is set
+    /// (or the step does not read it, see ``EntryActionCommand/Needs/controlFigure``).
+    public var controlFigure: ControlFigureStanding?
+    /// The highest revision number of the entry's code in its year.
+    public var latestRevision: Int
+    /// Whether another revision of the code is in draft or review.
+    public var otherOpenRevision: Bool
+    /// Another revision of the code that is approved (read when the step approves).
+    public var approvedRevision: RevisionReference?
+
+    /// The states of a revision being worked on: at most one per code (a `revise` needs none).
+    public static let openStates: [EntryState] = [.draft, .departmentReview, .financeReview]
+
+    public init(
+        entry: BudgetEntry, waived: Set<RuleCode> = [], controlFigure: ControlFigureStanding? = nil,
+        latestRevision: Int? = nil, otherOpenRevision: Bool = false, approvedRevision: RevisionReference? = nil
+    ) {
+        self.entry = entry
+        self.waived = waived
+        self.controlFigure = controlFigure
+        self.latestRevision = latestRevision ?? entry.revision
+        self.otherOpenRevision = otherOpenRevision
+        self.approvedRevision = approvedRevision
+    }
+}
+
+/// A unit-year's control figure (控制数) and the amount of its other codes' approved or published
+/// entries (each code once, at its latest such revision).
+public struct ControlFigureStanding: Sendable, Hashable {
+    public var ceiling: Money
+    public var committed: Money
+    public init(ceiling: Money, committed: Money) {
+        self.ceiling = ceiling
+        self.committed = committed
+    }
+}
+
+/// One revision of an entry, by id.
+public struct RevisionReference: Sendable, Hashable {
+    public var id: UUID
+    public var revision: Int
+    public init(id: UUID, revision: Int) {
+        self.id = id
+        self.revision = revision
+    }
+}
+
+/// What an entry action decided: the plan, and what the caller replies once it is applied.
+public struct EntryActionDecision: Sendable, Hashable {
+    public var plan: Plan
+    /// The entry after the plan is applied (for `revise`, unchanged).
+    public var entry: BudgetEntry
+    /// For `revise`: the new draft revision.
+    public var newRevision: BudgetEntry?
+}
