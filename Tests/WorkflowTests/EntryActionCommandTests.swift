@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Workflow
+import WorkflowFixtures
 
 private let entryID = UUID(uuidString: "6f1c2a52-0000-4000-8000-000000000001")!
 private let newID = UUID(uuidString: "6f1c2a52-0000-4000-8000-000000000002")!
