@@ -17,7 +17,7 @@ extension EntryService {
         guard action != .publish else {
             throw WorkflowError.invalidInput("publish applies to a department-year, not to one entry")
         }
-        let result = try await pool.transaction { connection in
+        let result = try await transaction { connection in
             try Self.act(action, on: id, reason: reason, expectedVersion: expectedVersion, by: caller, on: connection)
         }
         WorkflowMetrics.transitioned(action.rawValue)
@@ -33,7 +33,7 @@ extension EntryService {
     }
 
     private func actOnAllInTransaction(_ action: EntryAction, on ids: [UUID], reason: String?, by caller: Caller) async throws -> [ActionResult] {
-        try await pool.transaction { connection in
+        try await transaction { connection in
             try Self.actOnAll(action, on: ids, reason: reason, by: caller, on: connection)
         }
     }
@@ -104,7 +104,7 @@ extension EntryService {
     /// same moment is either submitted too or left for later, never silently skipped by a reply that
     /// claims all.
     public func submitAll(unit: String, year: Int, by caller: Caller) async throws -> [ActionResult] {
-        let results = try await pool.transaction { connection in
+        let results = try await transaction { connection in
             _ = try Self.unitScope(unit, for: caller.actor, on: connection)
             let ids = try connection.query("""
                 SELECT id FROM entries WHERE unit_code = \(unit) AND year = \(year) AND state = 'draft' ORDER BY code, revision FOR UPDATE

@@ -8,7 +8,7 @@ import Workflow
 /// The entries API of SPEC §6, in JSON and BLP.
 struct EntriesController: Sendable {
     let entries: EntryService
-    let idempotency: IdempotencyStore
+    let idempotency: IdempotentRequest
     let limits: RequestLimits
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -32,7 +32,7 @@ struct EntriesController: Sendable {
         let format = try WireFormat.ofBody(request)
         let reply = try WireFormat.ofResponse(request, default: format)
         let body = try await limits.body(of: request)
-        return try await idempotent(request, context: context, caller: caller, body: body) {
+        return try await idempotency.run(request, context: context, caller: caller, body: body) { entries in
             let saved: [EntryService.Saved]
             switch format {
             case .blp:
@@ -198,7 +198,7 @@ struct EntriesController: Sendable {
         let version = try Self.ifMatch(request)
         let body = try await limits.body(of: request)
         let reply = try WireFormat.ofResponse(request)
-        return try await idempotent(request, context: context, caller: caller, body: body) {
+        return try await idempotency.run(request, context: context, caller: caller, body: body) { entries in
             let reason = try Self.reason(body, request: request)
             let result = try await entries.act(action, on: id, reason: reason, expectedVersion: version, by: caller)
             let shown = result.newRevision ?? result.entry
@@ -216,28 +216,28 @@ struct EntriesController: Sendable {
 
     @Sendable func submitAll(_ request: Request, context: AppRequestContext) async throws -> Response {
         let unit = try context.parameters.require("unit")
-        return try await bulkAction(request, context: context) { year, caller in
+        return try await bulkAction(request, context: context) { entries, year, caller in
             try await entries.submitAll(unit: unit, year: year, by: caller).map(\.entry)
         }
     }
 
     @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response {
         let department = try context.parameters.require("department")
-        return try await bulkAction(request, context: context) { year, caller in
+        return try await bulkAction(request, context: context) { entries, year, caller in
             try await entries.publish(department: department, year: year, by: caller).published
         }
     }
 
     /// An action on a whole unit-year or department-year, idempotent, answering one line per entry.
     func bulkAction(
-        _ request: Request, context: AppRequestContext, _ work: (Int, Caller) async throws -> [BudgetEntry]
+        _ request: Request, context: AppRequestContext, _ work: (EntryService, Int, Caller) async throws -> [BudgetEntry]
     ) async throws -> Response {
         let caller = try context.requireCaller()
         let year = try Self.year(context)
         let body = try await limits.body(of: request)
         let reply = try WireFormat.ofResponse(request)
-        return try await idempotent(request, context: context, caller: caller, body: body) {
-            try Self.actionsReply(try await work(year, caller), format: reply)
+        return try await idempotency.run(request, context: context, caller: caller, body: body) { entries in
+            try Self.actionsReply(try await work(entries, year, caller), format: reply)
         }.response
     }
 
@@ -294,62 +294,6 @@ struct EntriesController: Sendable {
     }
 
     // MARK: - Helpers
-
-    /// Runs `work` once per Idempotency-Key: a retry gets the first response back.
-    ///
-    /// Answers are stored except 5xx and 409: both mean nothing was applied and a retry may
-    /// succeed (the database was back, the concurrent change was over), so the key is released.
-    func idempotent(
-        _ request: Request, context: AppRequestContext, caller: Caller, body: [UInt8], _ work: () async throws -> Reply
-    ) async throws -> Reply {
-        guard let key = request.headers[.idempotencyKey] else { return try await work() }
-        // Counted as PostgreSQL counts (code points), so the column's CHECK never refuses it.
-        guard (1...200).contains(key.unicodeScalars.count) else {
-            throw APIError.badRequest("Idempotency-Key must be 1 to 200 characters")
-        }
-        switch try await idempotency.begin(
-            actor: caller.actor.name, key: key, method: request.method.rawValue, path: request.uri.path, body: body)
-        {
-        case .replay(let stored):
-            var headers: HTTPFields = [:]
-            for header in stored.headers {
-                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
-            }
-            headers[.init("Idempotent-Replayed")!] = "true"
-            return Reply(status: .init(code: stored.status), contentType: stored.contentType, body: stored.body, headers: headers)
-        case .inProgress:
-            throw APIError(status: .conflict, code: "in_progress", message: "a request with this Idempotency-Key is still being processed")
-        case .mismatch:
-            throw APIError(status: .unprocessableContent, code: "idempotency_key_reused",
-                           message: "this Idempotency-Key was used for a different request")
-        case .appliedWithoutResponse:
-            throw APIError(status: .conflict, code: "already_applied", message: """
-                the request with this Idempotency-Key was applied, but the server stopped before recording \
-                its response: read the current state instead of retrying
-                """)
-        case .claimed(let claim):
-            let reply: Reply
-            do {
-                reply = try await idempotency.applying(claim, work)
-            } catch {
-                let apiError = APIError(error)
-                guard apiError.status.code < 500, apiError.status != .conflict else {
-                    await idempotency.abandon(claim)
-                    throw error
-                }
-                reply = Reply.error(apiError, for: request)
-            }
-            do {
-                try await idempotency.finish(claim, response: .init(
-                    status: Int(reply.status.code), contentType: reply.contentType, body: reply.body,
-                    headers: reply.headers.map { .init(name: $0.name.rawName, value: $0.value) }))
-            } catch {
-                // The change stands; a retry will hear `already_applied` instead of this answer.
-                context.logger.error("could not store the answer of an Idempotency-Key", metadata: ["error": "\(error)"])
-            }
-            return reply
-        }
-    }
 
     static func savedItem(_ saved: EntryService.Saved) -> EntryJSON.SavedItem {
         EntryJSON.SavedItem(
