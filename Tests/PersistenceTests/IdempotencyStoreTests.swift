@@ -34,9 +34,7 @@ struct IdempotencyStoreTests {
         var hasty = store
         hasty.staleAfter = .zero
         let claim = try await Self.claim(store, "k1")
-        try await store.applying(claim) {
-            try await db.pool.transaction { c in _ = try c.query("INSERT INTO changes VALUES (1)") }
-        }
+        try await IdempotencyStore.transaction(on: db.pool, marking: claim) { c in _ = try c.query("INSERT INTO changes VALUES (1)") }
         // Applied moments ago: the first run may still be storing its answer.
         #expect(try await Self.begin(store, "k1") == .inProgress)
         // No finish for long: the server stopped in between.
@@ -56,16 +54,10 @@ struct IdempotencyStoreTests {
         struct Refused: Error {}
         let claim = try await Self.claim(store, "k2")
         await #expect(throws: Refused.self) {
-            try await store.applying(claim) {
-                try await db.pool.transaction { c in
-                    _ = try c.query("INSERT INTO changes VALUES (2)")
-                    throw Refused()
-                }
+            try await IdempotencyStore.transaction(on: db.pool, marking: claim) { c in
+                _ = try c.query("INSERT INTO changes VALUES (2)")
+                throw Refused()
             }
-        }
-        // Reads do not mark it either.
-        try await store.applying(claim) {
-            try await db.pool.transaction(readOnly: true) { c in _ = try c.query("SELECT count(*) FROM changes") }
         }
         #expect(try await Self.begin(store, "k2") == .inProgress)
         await store.abandon(claim)
@@ -82,9 +74,7 @@ struct IdempotencyStoreTests {
         let second = try await Self.claim(hasty, "k3")  // the first looks stale to this store
         #expect(first != second)
         do {
-            try await store.applying(first) {
-                try await db.pool.transaction { c in _ = try c.query("INSERT INTO changes VALUES (3)") }
-            }
+            try await IdempotencyStore.transaction(on: db.pool, marking: first) { c in _ = try c.query("INSERT INTO changes VALUES (3)") }
             Issue.record("the superseded run applied its change")
         } catch let error as WorkflowError {
             #expect(error.code == "conflict")
@@ -94,9 +84,7 @@ struct IdempotencyStoreTests {
         try await store.finish(first, response: .init(status: 200, contentType: "text/plain", body: [9]))
         await store.abandon(first)
         #expect(try await Self.begin(store, "k3") == .inProgress)  // still the second run's
-        try await store.applying(second) {
-            try await db.pool.transaction { c in _ = try c.query("INSERT INTO changes VALUES (3)") }
-        }
+        try await IdempotencyStore.transaction(on: db.pool, marking: second) { c in _ = try c.query("INSERT INTO changes VALUES (3)") }
         try await store.finish(second, response: .init(status: 201, contentType: "text/plain", body: [3]))
         #expect(try await Self.begin(store, "k3") == .replay(.init(status: 201, contentType: "text/plain", body: [3])))
         #expect(try await Self.changes(db) == 1)
@@ -114,7 +102,7 @@ struct IdempotencyStoreTests {
             }
         }
         let first = try await claimedAt()
-        let renewed = try await quick.applying(claim) {
+        let renewed = try await quick.renewing(claim) {
             let giveUp = ContinuousClock.now + .seconds(60)  // only a guard against hanging
             while ContinuousClock.now < giveUp {
                 if try await claimedAt() != first { return true }
@@ -125,7 +113,7 @@ struct IdempotencyStoreTests {
         #expect(renewed)
     }
 
-    @Test("transactions outside applying do not touch the key")
+    @Test("transactions without the claim do not touch the key")
     func outside() async throws {
         let (store, db) = try await Self.makeStore()
         let claim = try await Self.claim(store, "k4")

@@ -53,11 +53,6 @@ struct ServerHardeningTests {
         #expect(try await world.storedCount() == 1)
     }
 
-    /// Runs `request` with a hook inside its transaction, just before COMMIT.
-    func withHook<T: Sendable>(_ hook: @escaping @Sendable (PostgresConnection) throws -> Void, _ body: () async throws -> T) async rethrows -> T {
-        try await TransactionHook.$beforeCommit.withValue(hook) { try await body() }
-    }
-
     @Test("the database session ending mid-request (57P01) is 503 + Retry-After; at COMMIT, outcome_unknown; never 500")
     func connectionLost() async throws {
         let world = try await APIWorld.make()
@@ -75,14 +70,23 @@ struct ServerHardeningTests {
             CREATE TRIGGER shut_down_now AFTER INSERT ON entries FOR EACH ROW EXECUTE FUNCTION shut_down('L-1');
             CREATE CONSTRAINT TRIGGER shut_down_at_commit AFTER INSERT ON entries
                 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION shut_down('L-2');
+            -- And a session really terminated while its statement runs (for entry L-4).
+            CREATE FUNCTION sleep_on() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.code = TG_ARGV[0] THEN PERFORM pg_sleep(10); END IF;
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER sleep_now AFTER INSERT ON entries FOR EACH ROW EXECUTE FUNCTION sleep_on('L-4');
             """)
-        // And a session really terminated while its statement runs.
-        let terminateSoon: @Sendable (PostgresConnection) throws -> Void = { connection in
-            let pid = connection.backendPID
-            Thread {
-                Thread.sleep(forTimeInterval: 0.3)
-                _ = try? db.superuser().query("SELECT pg_terminate_backend(\(pid), 5000)")
-            }.start()
+        let terminateSleeper: @Sendable () -> Void = {
+            let giveUp = Date().addingTimeInterval(10)
+            while Date() < giveUp {
+                Thread.sleep(forTimeInterval: 0.1)
+                let ended = (try? db.superuser().query(
+                    "SELECT count(pg_terminate_backend(pid, 5000))::int AS n FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()"
+                ).first?.decode("n", as: Int.self)) ?? 0
+                if ended > 0 { return }
+            }
         }
         try await world.app().test(.router) { client in
             let post = { (code: String) in
@@ -98,10 +102,8 @@ struct ServerHardeningTests {
             #expect(atCommit.status == .serviceUnavailable, "\(atCommit.text)")
             #expect(atCommit.headers[.retryAfter] != nil)
             #expect(atCommit.text.hasPrefix("error code=outcome_unknown"), "\(atCommit.text)")
-            let terminated = try await withHook({ connection in
-                try terminateSoon(connection)
-                try connection.query("SELECT pg_sleep(10)")
-            }) { try await post("L-4") }
+            Thread(block: terminateSleeper).start()
+            let terminated = try await post("L-4")
             #expect(terminated.status == .serviceUnavailable, "\(terminated.text)")
             #expect(terminated.headers[.retryAfter] != nil)
             // And the server goes on with fresh connections.

@@ -135,7 +135,6 @@ public final class ConnectionPool: Sendable, Service {
     ) async throws -> T {
         var attempt = 0
         var reconnects = 0
-        let hook = readOnly ? nil : TransactionHook.beforeCommit
         while true {
             attempt += 1
             do {
@@ -145,12 +144,7 @@ public final class ConnectionPool: Sendable, Service {
                     } catch let error as PostgresError where error.isConnectionFailure {
                         throw DeadBeforeBegin(underlying: error)
                     }
-                    guard let hook else { return try connection.finishTransaction(body) }
-                    return try connection.finishTransaction { connection in
-                        let result = try body(connection)
-                        try hook(connection)
-                        return result
-                    }
+                    return try connection.finishTransaction(body)
                 }
             } catch let error as PostgresError where error.sqlState?.isTransient == true && attempt < retry.maxAttempts {
                 logger.debug("retrying transaction", metadata: ["sqlstate": "\(error.sqlState!)", "attempt": "\(attempt)"])

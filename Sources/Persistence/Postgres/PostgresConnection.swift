@@ -10,7 +10,7 @@ import Synchronization
 /// threads at once: the pool lends it to one closure at a time, and `busy` catches a violation.
 public final class PostgresConnection: @unchecked Sendable {
     // Only touched by the thread that currently holds the connection (see `busy`).
-    private let handle: OpaquePointer
+    let handle: OpaquePointer  // internal: PostgresConnection+Notify.swift reads it
     /// libpq's cancel request object: `PQcancel` on it is safe from any thread.
     private let cancelHandle: OpaquePointer?
     private let busy = Atomic<Bool>(false)

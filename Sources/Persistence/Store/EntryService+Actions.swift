@@ -15,7 +15,7 @@ extension EntryService {
         _ action: EntryAction, on id: UUID, reason: String? = nil, expectedVersion: Int? = nil, by caller: Caller
     ) async throws -> ActionResult {
         let command = EntryActionCommand(action, on: id, reason: reason, expectedVersion: expectedVersion)
-        let result = try await pool.transaction { connection in
+        let result = try await transaction { connection in
             try Self.run(command, by: caller, on: connection)
         }
         WorkflowMetrics.transitioned(action.rawValue)
@@ -31,7 +31,7 @@ extension EntryService {
     }
 
     private func actOnAllInTransaction(_ action: EntryAction, on ids: [UUID], reason: String?, by caller: Caller) async throws -> [ActionResult] {
-        try await pool.transaction { connection in
+        try await transaction { connection in
             try Self.actOnAll(action, on: ids, reason: reason, by: caller, on: connection)
         }
     }
@@ -100,7 +100,7 @@ extension EntryService {
     /// same moment is either submitted too or left for later, never silently skipped by a reply that
     /// claims all.
     public func submitAll(unit: String, year: Int, by caller: Caller) async throws -> [ActionResult] {
-        let results = try await pool.transaction { connection in
+        let results = try await transaction { connection in
             _ = try Self.unitScope(unit, for: caller.actor, on: connection)
             let ids = try connection.query("""
                 SELECT id FROM entries WHERE unit_code = \(unit) AND year = \(year) AND state = 'draft' ORDER BY code, revision FOR UPDATE

@@ -25,7 +25,7 @@ extension EntryService {
 
     private func publishInTransaction(department: String, year: Int, by caller: Caller, overrideReason: String?) async throws -> Publication {
         if let overrideReason { try TextLimits.check(overrideReason, field: "reason", TextLimits.reason) }
-        return try await pool.transaction { connection in
+        return try await transaction { connection in
             guard caller.actor.role == .financeReviewer else {
                 throw WorkflowError.forbidden("only the finance bureau publishes")
             }

@@ -8,6 +8,8 @@ import Workflow
 /// asks the pure `Transition`/`Validator` what may happen, writes, and appends the audit events.
 public struct EntryService: Sendable {
     public let pool: ConnectionPool
+    /// The Idempotency-Key claim its writes mark applied (see `EntryService+Transaction.swift`).
+    var claim: IdempotencyStore.Claim?
 
     public init(pool: ConnectionPool) { self.pool = pool }
 
@@ -58,7 +60,7 @@ public struct EntryService: Sendable {
     /// nothing is stored unless there is none.
     public func saveDrafts(from source: DraftSource, unit: String, year: Int, by caller: Caller) async throws -> [Saved] {
         try Validator.checkYear(year)  // the column's range, decided here rather than by the database
-        return try await pool.transaction { connection in
+        return try await transaction { connection in
             let scope = try Self.unitScope(unit, for: caller.actor, on: connection)
             guard caller.actor.role == .officer else {
                 throw WorkflowError.forbidden("only a unit's officer creates or edits entries")
@@ -186,7 +188,7 @@ public struct EntryService: Sendable {
         _ id: UUID, with draft: EntryDraft, expectedVersion: Int, by caller: Caller,
         mustMatch: @escaping @Sendable (BudgetEntry) -> [ErrorDetail] = { _ in [] }
     ) async throws -> BudgetEntry {
-        try await pool.transaction { connection in
+        try await transaction { connection in
             guard let entry = try EntryRows.load(id, lock: true, on: connection),
                   Transition.canRead(caller.actor, entry.scope)
             else { throw WorkflowError.notFound(resource: "entry") }

@@ -6,8 +6,8 @@ import Workflow
 ///
 /// `begin` claims the key; a retry of a finished request gets the stored response, a retry while
 /// the first is still running gets `.inProgress`, and the same key with a different body is refused.
-/// The claimed request runs inside `applying`, which marks the key applied in the same transaction
-/// as the change: a retry after a crash between that commit and `finish` gets `.appliedWithoutResponse`
+/// The claimed request's change is made through a service given the claim (`EntryService.applying`),
+/// whose read-write transactions mark the key applied in the same transaction as the change: a retry after a crash between that commit and `finish` gets `.appliedWithoutResponse`
 /// rather than running the change again. An unapplied claim left behind by a crashed server expires
 /// after `staleAfter`, so it cannot block forever; each claim has its own token, so a run whose claim
 /// was taken over can no longer apply its change or store its answer.
@@ -46,6 +46,8 @@ public struct IdempotencyStore: Sendable {
         public var actor: String
         public var key: String
         var token: UUID
+        /// The store's `staleAfter`, for the message of a run that was taken over.
+        var staleSeconds: Int64
     }
 
     public enum Outcome: Sendable, Hashable {
@@ -60,7 +62,7 @@ public struct IdempotencyStore: Sendable {
     public func begin(actor: String, key: String, method: String, path: String, body: [UInt8]) async throws -> Outcome {
         let hash = ByteA(Array(SHA256.hash(data: Data(body))))
         let staleSeconds = Int(staleAfter.components.seconds)
-        let claim = Claim(actor: actor, key: key, token: UUID())
+        let claim = Claim(actor: actor, key: key, token: UUID(), staleSeconds: staleAfter.components.seconds)
         return try await pool.transaction { connection in
             let inserted = try connection.query("""
                 INSERT INTO idempotency_keys (actor, key, method, path, body_hash, claim)
@@ -95,11 +97,11 @@ public struct IdempotencyStore: Sendable {
         }
     }
 
-    /// Runs `work` with every read-write transaction it makes also marking the claimed key
-    /// applied; a transaction whose claim was taken over by a retry rolls back instead. While
-    /// `work` runs, the claim is renewed every third of `staleAfter`, so a slow request that is
-    /// still working is not taken for one a crash left behind.
-    public func applying<T>(_ claim: Claim, _ work: () async throws -> T) async throws -> T {
+    /// Runs `work` (the claimed request) while renewing the claim every third of `staleAfter`, so
+    /// a slow request that is still working is not taken for one a crash left behind. It marks
+    /// nothing itself: the change is made through a service given the claim (for entries,
+    /// `EntryService.applying(_:)`), whose read-write transactions are ``transaction(on:marking:isolation:_:)``.
+    public func renewing<T>(_ claim: Claim, _ work: () async throws -> T) async throws -> T {
         let heartbeat = Task { [pool, staleAfter] in
             while !Task.isCancelled {
                 try await Task.sleep(for: staleAfter / 3)
@@ -112,7 +114,19 @@ public struct IdempotencyStore: Sendable {
             }
         }
         defer { heartbeat.cancel() }
-        return try await TransactionHook.$beforeCommit.withValue({ connection in
+        return try await work()
+    }
+
+    /// A read-write transaction on `pool` that, given a claim, also marks the key applied, last
+    /// before COMMIT, so the change and the mark commit together or not at all. A claim that a
+    /// retry took over throws `conflict`, and the transaction rolls back.
+    public static func transaction<T: Sendable>(
+        on pool: ConnectionPool, marking claim: Claim?, isolation: IsolationLevel = .readCommitted,
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
+        guard let claim else { return try await pool.transaction(isolation: isolation, body) }
+        return try await pool.transaction(isolation: isolation) { connection in
+            let result = try body(connection)
             // The commit's time, not the transaction's start: "applied long ago" counts from here.
             let marked = try connection.query("""
                 UPDATE idempotency_keys SET applied_at = clock_timestamp()
@@ -120,9 +134,10 @@ public struct IdempotencyStore: Sendable {
                 """).affectedRows
             guard marked == 1 else {
                 throw WorkflowError.conflict(
-                    "a retry with this Idempotency-Key took the request over after \(staleAfter.components.seconds) s; this run was not applied")
+                    "a retry with this Idempotency-Key took the request over after \(claim.staleSeconds) s; this run was not applied")
             }
-        }, operation: work)
+            return result
+        }
     }
 
     /// Stores the final response of a claimed key (nothing when the claim was taken over).

@@ -10,10 +10,10 @@ import Workflow
 /// Wires the router, middleware and services. Every dependency comes in as a parameter.
 func buildApplication(
     configuration: ServerConfiguration, pool: ConnectionPool, logger: Logger,
-    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), tokens: TokenCache = TokenCache()
 ) async throws -> some ApplicationProtocol {
     let budget = BodyBudget(capacity: configuration.limits.maxBufferedBodyBytes)
-    let router = buildRouter(pool: pool, limits: configuration.limits, budget: budget, metrics: metrics)
+    let router = buildRouter(pool: pool, limits: configuration.limits, budget: budget, metrics: metrics, tokens: tokens)
     let limits = configuration.limits
     var app = Application(
         router: router,
@@ -22,7 +22,7 @@ func buildApplication(
             idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "budget-server"),
         logger: logger)
-    app.addServices(pool)
+    app.addServices(pool, TokenCacheService(cache: tokens, feed: AuthChangeFeed(configuration: pool.configuration, logger: logger), logger: logger))
     if configuration.auditKey == nil {
         logger.warning("""
             audit events are written unsigned: BUDGET_AUDIT_KEY_FILE is not set, and `budgetctl audit verify` reports \
@@ -44,7 +44,7 @@ func buildApplication(
 
 func buildRouter(
     pool: ConnectionPool, limits: RequestLimits = RequestLimits(), budget: BodyBudget? = nil,
-    metrics: PrometheusCollectorRegistry
+    metrics: PrometheusCollectorRegistry, tokens: TokenCache = TokenCache()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let routes = RouteTable()
@@ -55,9 +55,10 @@ func buildRouter(
     MetricsController(registry: metrics, pool: pool).addRoutes(to: router)
     let admin = AdminService(pool: pool)
     let v1 = router.group("v1")
-        .add(middleware: AuthMiddleware(admin: admin))
+        .add(middleware: AuthMiddleware(admin: admin, tokens: tokens))
         .add(middleware: BodyLimitMiddleware(limits: limits, budget: budget ?? BodyBudget(capacity: limits.maxBufferedBodyBytes)))
-    EntriesController(entries: EntryService(pool: pool), idempotency: IdempotencyStore(pool: pool), limits: limits)
+    let entries = EntryService(pool: pool)
+    EntriesController(entries: entries, idempotency: IdempotentRequest(store: IdempotencyStore(pool: pool), entries: entries), limits: limits)
         .addRoutes(to: v1)
     let disclosures = DisclosureController(disclosures: DisclosureService(pool: pool), limits: limits)
     disclosures.addInputRoutes(to: v1)

@@ -6,10 +6,12 @@ import Persistence
 import Workflow
 
 /// Authenticates `Authorization: Bearer <token>` against the stored token hashes; 401 otherwise,
-/// 403 for an administrator's token.
+/// 403 for an administrator's token. Answers already given come from the ``TokenCache``, which
+/// every change of a user or token flushes.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let admin: AdminService
+    let tokens: TokenCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
@@ -17,7 +19,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
-              let caller = try await admin.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces), channel: .api)
+              let caller = try await authenticate(String(parts[1]).trimmingCharacters(in: .whitespaces))
         else {
             throw APIError.unauthorized("invalid, expired or revoked bearer token")
         }
@@ -31,5 +33,19 @@ struct AuthMiddleware: RouterMiddleware {
         context.caller = caller
         context.logger[metadataKey: "actor"] = .string(caller.actor.name)
         return try await next(request, context)
+    }
+
+    /// The caller a token belongs to, from the cache or else the database.
+    func authenticate(_ token: String) async throws -> Caller? {
+        guard token.utf8.count <= 200 else { return nil }
+        let digest = TokenDigest(token: token)
+        switch tokens.lookup(digest) {
+        case .hit(let caller):
+            return caller
+        case .miss(let generation):
+            guard let found = try await admin.authentication(token: token, channel: .api) else { return nil }
+            if let generation { tokens.store(found.caller, for: digest, expiresIn: found.expiresIn, generation: generation) }
+            return found.caller
+        }
     }
 }

@@ -83,35 +83,28 @@ extension APIError {
         case let error as APIError:
             self = error
         case let error as WorkflowError:
-            let status: HTTPResponse.Status = switch error.category {
-            case .notFound: .notFound
-            case .forbidden: .forbidden
-            case .unauthorized: .unauthorized
-            case .conflict: .conflict
-            case .preconditionFailed: .preconditionFailed
-            case .validation, .invalidInput: .unprocessableContent
-            }
-            self.init(status: status, code: error.code, message: error.message, details: error.details)
+            self.init(status: Self.status(of: .workflow(error.category)), code: error.code, message: error.message, details: error.details)
         case let error as PostgresError:
+            let status = Self.status(of: .database(error.disposition))
+            // The database's wording (constraint names, parameters) stays in the log.
             switch error.disposition {
             case .busy:
                 self = .unavailable("the server is busy: \(error.message); retry shortly")
             case .unavailable:
                 self = .unavailable("the database is unavailable; retry shortly", retryAfter: 2)
             case .outcomeUnknown:
-                self.init(status: .serviceUnavailable, code: "outcome_unknown",
+                self.init(status: status, code: "outcome_unknown",
                           message: "the database went away while committing: the change may or may not have been applied; read the entry again before retrying",
                           headers: [.retryAfter: "2"])
             case .timedOut:
                 self = .unavailable("the database took too long to answer; retry shortly", retryAfter: 2)
             case .transient:
-                self.init(status: .conflict, code: "conflict", message: "a concurrent change conflicted; retry")
+                self.init(status: status, code: "conflict", message: "a concurrent change conflicted; retry")
             case .duplicate:
-                self.init(status: .conflict, code: "conflict", message: "a concurrent change created the same record; retry")
+                self.init(status: status, code: "conflict", message: "a concurrent change created the same record; retry")
             case .refusedValues:
-                // Validation should have refused it first; the database's wording (constraint
-                // names, parameters) stays in the log, the caller gets the request id.
-                self.init(status: .unprocessableContent, code: "invalid_input",
+                // Validation should have refused it first; the caller gets the request id.
+                self.init(status: status, code: "invalid_input",
                           message: "the database refused the values; nothing was stored", citesRequestID: true)
             case .notMigrated, .internalFailure:
                 self = .internalError
@@ -128,4 +121,24 @@ extension APIError {
         }
     }
 
+}
+
+extension APIError {
+    /// The HTTP status of every domain and database failure: the one table (the CLI's exit codes
+    /// are `CLIError.kind(of:)`; a value refused is 422 / exit 1, a conflict 409 / exit 4, an
+    /// unavailable database 503 / exit 5).
+    static func status(of failure: FailureClass) -> HTTPResponse.Status {
+        switch failure {
+        case .workflow(.notFound): .notFound
+        case .workflow(.forbidden): .forbidden
+        case .workflow(.unauthorized): .unauthorized
+        case .workflow(.conflict): .conflict
+        case .workflow(.preconditionFailed): .preconditionFailed
+        case .workflow(.validation), .workflow(.invalidInput): .unprocessableContent
+        case .database(.unavailable), .database(.outcomeUnknown), .database(.busy), .database(.timedOut): .serviceUnavailable
+        case .database(.transient), .database(.duplicate): .conflict
+        case .database(.refusedValues): .unprocessableContent
+        case .database(.notMigrated), .database(.internalFailure): .internalServerError
+        }
+    }
 }

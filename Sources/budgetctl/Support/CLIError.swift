@@ -28,14 +28,24 @@ struct CLIError: Error, CustomStringConvertible {
     static func conflict(_ message: String, details: [String] = []) -> CLIError { CLIError(kind: .conflict, message: message, details: details) }
     static func databaseUnavailable(_ message: String) -> CLIError { CLIError(kind: .databaseUnavailable, message: message) }
 
-    /// The exit code of each domain error category; the one place the CLI decides it.
-    static func kind(of category: WorkflowError.Category) -> Kind {
-        switch category {
-        case .notFound: .notFound
-        case .forbidden, .unauthorized, .validation, .invalidInput: .refused
-        case .conflict, .preconditionFailed: .conflict
+    /// The exit code of every domain and database failure: the one table (the API's statuses are
+    /// `APIError.status(of:)`; a value refused is exit 1 / 422, a conflict exit 4 / 409, an
+    /// unavailable database exit 5 / 503).
+    static func kind(of failure: FailureClass) -> Kind {
+        switch failure {
+        case .workflow(.notFound): .notFound
+        case .workflow(.forbidden), .workflow(.unauthorized), .workflow(.validation), .workflow(.invalidInput): .refused
+        case .workflow(.conflict), .workflow(.preconditionFailed): .conflict
+        case .database(.unavailable), .database(.outcomeUnknown), .database(.busy), .database(.timedOut): .databaseUnavailable
+        case .database(.transient), .database(.duplicate): .conflict
+        case .database(.refusedValues): .refused
+        // No CLI code says "internal": a not-migrated database cannot serve (5); a defect is refused (1).
+        case .database(.notMigrated): .databaseUnavailable
+        case .database(.internalFailure): .refused
         }
     }
+
+    static func kind(of category: WorkflowError.Category) -> Kind { kind(of: .workflow(category)) }
 
     /// Classifies any error the commands may meet.
     static func from(_ error: any Error) -> CLIError {
@@ -43,7 +53,7 @@ struct CLIError: Error, CustomStringConvertible {
         case let error as CLIError:
             return error
         case let error as WorkflowError:
-            return CLIError(kind: kind(of: error.category), message: error.message, details: error.details.map(line(for:)))
+            return CLIError(kind: kind(of: .workflow(error.category)), message: error.message, details: error.details.map(line(for:)))
         case let error as PostgresError:
             return from(error)
         case let error as MigrationError:
@@ -60,21 +70,16 @@ struct CLIError: Error, CustomStringConvertible {
     /// (exit 4, like 409), a lost or busy database is exit 5 (503). The database's own wording
     /// (constraint names, parameters) is shown only with BUDGETCTL_VERBOSE=1.
     static func from(_ error: PostgresError) -> CLIError {
-        var failure: CLIError
-        switch error.disposition {
-        case .unavailable, .busy, .timedOut:
-            failure = .databaseUnavailable("database unavailable; nothing was changed, try again")
-        case .outcomeUnknown:
-            failure = .databaseUnavailable("the database connection was lost during COMMIT: the change may or may not have been applied; check before retrying")
-        case .notMigrated:
-            failure = .databaseUnavailable("the database is not migrated; run `budgetctl migrate`")
-        case .transient, .duplicate:
-            failure = .conflict("conflict: a concurrent change got there first or the record already exists; nothing was changed")
-        case .refusedValues:
-            failure = .refused("the database refused the values; nothing was changed")
-        case .internalFailure:
-            failure = .refused("database error; nothing was changed")
+        let kind = kind(of: .database(error.disposition))
+        let message = switch error.disposition {
+        case .unavailable, .busy, .timedOut: "database unavailable; nothing was changed, try again"
+        case .outcomeUnknown: "the database connection was lost during COMMIT: the change may or may not have been applied; check before retrying"
+        case .notMigrated: "the database is not migrated; run `budgetctl migrate`"
+        case .transient, .duplicate: "conflict: a concurrent change got there first or the record already exists; nothing was changed"
+        case .refusedValues: "the database refused the values; nothing was changed"
+        case .internalFailure: "database error; nothing was changed"
         }
+        var failure = CLIError(kind: kind, message: message)
         if verbose {
             failure.details.append("database: \(error)" + (error.detail.map { "; \($0)" } ?? ""))
         } else {

@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Persistence
+import Workflow
+
+/// One entry: read, replace, history.
+extension EntriesController {
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let entry = try await entries.entry(try Self.id(context), for: caller)
+        return try Self.entryReply(entry, request: request).response
+    }
+
+    @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id = try Self.id(context)
+        let format = try WireFormat.ofBody(request)
+        let replyFormat = try WireFormat.ofResponse(request, default: format)
+        guard let version = try Self.ifMatch(request) else {
+            throw APIError.preconditionRequired("PUT needs If-Match with the entry's ETag (its version)")
+        }
+        let body = try await limits.body(of: request)
+        let sent = try replacementDraft(body, format: format)
+        let entry = try await entries.replaceDraft(
+            id, with: sent.draft, expectedVersion: version, by: caller,
+            mustMatch: { stored in Self.disagreements(sent, unit: stored.unitCode, year: stored.year, what: "the entry's") })
+        return try Self.entryReply(entry, format: replyFormat).response
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        try Self.requireJSON(request, what: "an entry's history")
+        let events = try await entries.history(try Self.id(context), for: caller)
+        return try Reply.json(EntryJSON.Items(items: events.map { EntryJSON.Event(id: $0.id, hash: $0.hash, record: $0.record) })).response
+    }
+}
