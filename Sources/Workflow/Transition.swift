@@ -14,25 +14,8 @@ public enum Transition {
     ///    a reason breaking ``TextLimits/reason`` (too long, control characters) ``WorkflowError/invalidInput(_:details:)``;
     /// 5. rules — `submit` and `approve` with any violation get ``WorkflowError/validationFailed(_:)``.
     public static func decide(_ request: TransitionRequest) throws(WorkflowError) -> TransitionOutcome {
-        let role = request.actor.role
-        guard canRead(request.actor, request.scope) else {
-            throw .notFound(resource: "entry")
-        }
-        let step: Step
-        switch rule(for: role, request.action, from: request.state) {
-        case .forbidden:
-            throw .forbidden("role \(role.rawValue) may not \(request.action.rawValue) entries")
-        case .illegal:
-            throw .illegalTransition(state: request.state, action: request.action)
-        case .allowed(let allowed):
-            step = allowed
-        }
-        let reason = request.reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let givenReason = (reason?.isEmpty ?? true) ? nil : reason
-        if step.needsReason, givenReason == nil {
-            throw .reasonRequired(action: request.action.rawValue)
-        }
-        if let givenReason { try TextLimits.check(givenReason, field: "reason", TextLimits.reason) }
+        let (step, givenReason) = try allowedStep(
+            request.actor, request.scope, request.action, from: request.state, reason: request.reason)
         if step.needsRules, !request.violations.isEmpty {
             throw .validationFailed(request.violations)
         }
@@ -48,6 +31,25 @@ public enum Transition {
                 ? "\(request.action.rawValue): \(request.state.rawValue) → \(step.to.rawValue)"
                 : "\(request.action.rawValue): new draft revision of a \(request.state.rawValue) entry"
         )
+    }
+
+    /// Checks 1–4 (scope, role, state, reason), shared by every decision about one entry:
+    /// the allowed step and the reason, trimmed (nil when blank).
+    static func allowedStep(
+        _ actor: Actor, _ scope: EntryScope, _ action: EntryAction, from state: EntryState, reason: String?
+    ) throws(WorkflowError) -> (Step, reason: String?) {
+        guard canRead(actor, scope) else { throw .notFound(resource: "entry") }
+        let step: Step
+        switch rule(for: actor.role, action, from: state) {
+        case .forbidden: throw .forbidden("role \(actor.role.rawValue) may not \(action.rawValue) entries")
+        case .illegal: throw .illegalTransition(state: state, action: action)
+        case .allowed(let allowed): step = allowed
+        }
+        let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = (trimmed?.isEmpty ?? true) ? nil : trimmed
+        if step.needsReason, reason == nil { throw .reasonRequired(action: action.rawValue) }
+        if let reason { try TextLimits.check(reason, field: "reason", TextLimits.reason) }
+        return (step, reason)
     }
 
     /// Whether `actor` may see an entry with `scope`: officers their unit's, department reviewers

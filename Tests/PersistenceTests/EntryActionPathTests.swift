@@ -97,6 +97,38 @@ struct EntryActionPathTests {
         }
     }
 
+    @Test("approving a new revision supersedes the approved, unpublished old one, each with its event; a batch revise is all or nothing")
+    func supersedeAndBatchRevise() async throws {
+        let f = try await Fixture.make()
+        let created = try await f.create([Fixture.project("SU-1"), Fixture.project("SU-2")])
+        let original = created[0]
+        try await f.approve(original.id)
+        let revised = try #require(try await f.entries.act(.revise, on: original.id, reason: "追加预算", by: f.officer).newRevision)
+        #expect(revised.revision == 2 && revised.state == .draft && revised.content == original.content)
+        _ = try await f.entries.act(.submit, on: revised.id, by: f.officer)
+        _ = try await f.entries.act(.approve, on: revised.id, by: f.reviewer)
+        let (count, result) = try await Self.statements(f, .approve, on: revised.id, by: f.finance)
+        #expect(count == 5)  // the superseded revision's update goes first, on its own
+        #expect(result.entry.state == .approved)
+        #expect(try await f.entries.entry(original.id, for: f.finance).state == .superseded)
+        let history = try await f.entries.history(original.id, for: f.auditor).map(\.record)
+        #expect(history.last?.action == "approve" && history.last?.entryID == revised.id)
+        let superseded = try #require(history.first { $0.action == "supersede" })
+        #expect(superseded.entryID == original.id && superseded.changes == ["superseded_by": revised.id.uuidString.lowercased()])
+
+        // One entry of the batch cannot be revised (a draft): nothing is revised, and it is named.
+        do {
+            _ = try await f.entries.actOnAll(.revise, on: [revised.id, created[1].id], reason: "再次调整", by: f.officer)
+            Issue.record("a batch with an illegal revise passed")
+        } catch let error as WorkflowError {
+            #expect(error.details.map(\.field) == [created[1].id.uuidString.lowercased()])
+        }
+        #expect(try await f.entries.history(original.id, for: f.auditor).count == history.count)
+        let again = try await f.entries.actOnAll(.revise, on: [revised.id], reason: "再次调整", by: f.officer)
+        #expect(again.first?.newRevision?.revision == 3)
+        #expect(try await f.verifyAudit().ok)
+    }
+
     @Test("the single-row and COPY paths write byte-identical audit events for the same entries")
     func sameEventsBothPaths() async throws {
         let one = try await Fixture.make()

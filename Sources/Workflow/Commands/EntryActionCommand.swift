@@ -65,17 +65,7 @@ public struct EntryActionCommand: Sendable, Hashable {
             throw .invalidInput("publish applies to a department-year, not to one entry")
         }
         let entry = snapshot.entry
-        guard Transition.canRead(actor, entry.scope) else { throw .notFound(resource: "entry") }
-        let step: Transition.Step
-        switch Transition.rule(for: actor.role, action, from: entry.state) {
-        case .forbidden: throw .forbidden("role \(actor.role.rawValue) may not \(action.rawValue) entries")
-        case .illegal: throw .illegalTransition(state: entry.state, action: action)
-        case .allowed(let allowed): step = allowed
-        }
-        let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let reason = (trimmed?.isEmpty ?? true) ? nil : trimmed
-        if step.needsReason, reason == nil { throw .reasonRequired(action: action.rawValue) }
-        if let reason { try TextLimits.check(reason, field: "reason", TextLimits.reason) }
+        let (step, reason) = try Transition.allowedStep(actor, entry.scope, action, from: entry.state, reason: reason)
         if let expectedVersion, expectedVersion != entry.version {
             throw .staleVersion(expected: expectedVersion, actual: entry.version)
         }
