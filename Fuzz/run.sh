@@ -21,7 +21,7 @@ mkdir -p "$work/corpus"
     -swift-version 6 \
     -enable-upcoming-feature ExistentialAny \
     -enable-upcoming-feature MemberImportVisibility \
-    -module-name BLPFuzz \
+    -module-name BLPFuzz -package-name budget \
     "$here/BLPFuzz/main.swift" $(find "$root/Sources/Workflow" -name '*.swift' | sort) \
     -o "$work/blp-fuzz"
 

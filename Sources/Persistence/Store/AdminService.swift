@@ -12,7 +12,7 @@ public struct AdminService: Sendable {
     // MARK: - Organizations
 
     public func addOrganization(_ organization: Organization, by caller: Caller) async throws {
-        try require(caller, .admin, "only an administrator manages organizations")
+        try Permission.require(caller.actor.role, .manageOrganizations)
         let problems = organization.problems
         guard problems.isEmpty else {
             throw WorkflowError.invalidInput(problems[0].message, details: problems)
@@ -90,7 +90,7 @@ public struct AdminService: Sendable {
                 """).first!.decode("n")
             let actor: Caller
             if let caller {
-                try require(caller, .admin, "only an administrator manages users")
+                try Permission.require(caller.actor.role, .manageUsers)
                 actor = caller
             } else if admins == 0 && role == .admin {
                 actor = Caller(actor: Actor(name: name, role: .admin), channel: .cli)
@@ -128,8 +128,10 @@ public struct AdminService: Sendable {
         }
     }
 
-    public func users() async throws -> [User] {
-        try await pool.withConnection { connection in
+    /// Every user, for the roles the permission table lets list them.
+    public func users(by caller: Caller) async throws -> [User] {
+        try Permission.require(caller.actor.role, .listUsers)
+        return try await pool.withConnection { connection in
             try connection.query("SELECT name, role, org_code, revoked_at IS NOT NULL AS revoked, created_at FROM users ORDER BY name").map { row in
                 User(name: try row.decode("name"), role: Role(rawValue: try row.decode("role")) ?? .auditor,
                      org: try row.decode("org_code", as: String?.self), revoked: try row.decode("revoked"),
@@ -140,7 +142,7 @@ public struct AdminService: Sendable {
 
     /// Revokes a user and all its tokens.
     public func revokeUser(_ name: String, by caller: Caller) async throws {
-        try require(caller, .admin, "only an administrator manages users")
+        try Permission.require(caller.actor.role, .manageUsers)
         try await pool.transaction { connection in
             guard let row = try connection.query("""
                 UPDATE users SET revoked_at = coalesce(revoked_at, now()) WHERE name = \(name) RETURNING id
@@ -199,7 +201,7 @@ public struct AdminService: Sendable {
 
     /// Sets (or changes) the ceiling of a unit-year.
     public func setControlFigure(unit: String, year: Int, amount: Money, by caller: Caller) async throws {
-        try require(caller, .financeReviewer, "only the finance bureau sets control figures")
+        try Permission.require(caller.actor.role, .setControlFigure)
         guard amount >= .zero else {
             throw WorkflowError.invalidInput("a control figure cannot be negative", details: [ErrorDetail(field: "amount", message: amount.description)])
         }
@@ -225,7 +227,7 @@ public struct AdminService: Sendable {
 
     /// Waives one rule for one entry revision, with a reason.
     public func waive(_ rule: RuleCode, for id: UUID, reason: String, by caller: Caller) async throws {
-        try require(caller, .financeReviewer, "only the finance bureau waives rules")
+        try Permission.require(caller.actor.role, .waive)
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw WorkflowError.reasonRequired(action: "waive") }
         try TextLimits.check(reason, field: "reason", TextLimits.reason)
@@ -256,9 +258,7 @@ public struct AdminService: Sendable {
     public func verifyAudit(
         by caller: Caller, options: AuditVerification.Options = .init(), progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws -> AuditVerification {
-        guard [.auditor, .financeReviewer, .admin].contains(caller.actor.role) else {
-            throw WorkflowError.forbidden("role \(caller.actor.role.rawValue) may not read the audit log")
-        }
+        try Permission.require(caller.actor.role, .readAuditLog)
         return try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
             try AuditLog.verify(on: connection, options: options, progress: progress)
         }
@@ -281,9 +281,7 @@ public struct AdminService: Sendable {
 
     /// Audit events, newest first, optionally of one entry code.
     public func auditLog(entry code: String? = nil, year: Int? = nil, limit: Int = 100, by caller: Caller) async throws -> [AuditLog.StoredEvent] {
-        guard [.auditor, .financeReviewer, .admin].contains(caller.actor.role) else {
-            throw WorkflowError.forbidden("role \(caller.actor.role.rawValue) may not read the audit log")
-        }
+        try Permission.require(caller.actor.role, .readAuditLog)
         return try await pool.withConnection { connection in
             var condition: SQL = "TRUE"
             if let code {
@@ -294,9 +292,5 @@ public struct AdminService: Sendable {
                 SELECT \(AuditLog.eventColumns) FROM audit_events WHERE \(condition) ORDER BY id DESC LIMIT \(limit)
                 """).map { try AuditLog.decodeEvent($0).0 }
         }
-    }
-
-    private func require(_ caller: Caller, _ role: Role, _ message: String) throws {
-        guard caller.actor.role == role else { throw WorkflowError.forbidden(message) }
     }
 }

@@ -18,9 +18,6 @@ struct Audit: AsyncParsableCommand {
         subcommands: [Log.self, Verify.self, Checkpoint.self, Key.self]
     )
 
-    /// Roles that may read the audit log, as AdminService decides for log and verify.
-    static let readers: Set<Role> = [.auditor, .financeReviewer, .admin]
-
     struct Log: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show audit events, newest first (auditor, finance bureau, admin).",
@@ -244,7 +241,7 @@ struct Audit: AsyncParsableCommand {
             try await reportingFailures {
                 let key = try keyFile.signingKey(for: "audit checkpoint")
                 let id = try await db.withSession(identity) { session in
-                    _ = try await session.caller(roles: Audit.readers, for: "audit checkpoint")
+                    _ = try await session.caller(for: "audit checkpoint", may: .recordCheckpoint)
                     return try await session.admin.checkpointAudit(signedWith: key)
                 }
                 print("checkpoint \(id) recorded, signed by key \(key.publicKey.id)")

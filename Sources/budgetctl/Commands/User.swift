@@ -114,8 +114,8 @@ struct User: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let users = try await db.withSession(identity) { session in
-                    _ = try await session.caller(roles: [.admin, .auditor], for: "user list")
-                    return try await session.admin.users()
+                    let caller = try await session.caller(for: "user list", may: .listUsers)
+                    return try await session.admin.users(by: caller)
                 }
                 switch output.format {
                 case .json: try Output.printJSON(users.map(Listed.init))

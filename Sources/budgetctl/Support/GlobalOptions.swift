@@ -100,11 +100,13 @@ struct Session: Sendable {
     /// The `--as` name, not yet looked up.
     let actingName: String?
 
-    /// The acting user: registered, active, and of one of `roles` (any role when nil).
+    /// The acting user: registered, active, and (when `operation` is given) allowed it by
+    /// Workflow's ``Permission`` table.
     ///
     /// Most commands leave the role to the domain services (the same code path as the server);
-    /// `roles` is for commands whose service has no caller of its own (lists, checkpoints).
-    func caller(roles: Set<Role>? = nil, for command: String) async throws -> Caller {
+    /// `operation` is for commands whose service has no caller of its own (checkpoints), or that
+    /// should be refused before any work.
+    func caller(for command: String, may operation: Permission.Operation? = nil) async throws -> Caller {
         guard let name = actingName else {
             throw CLIError.usage("\(command) needs the acting user: pass --as USER or set BUDGETCTL_USER")
         }
@@ -115,9 +117,9 @@ struct Session: Sendable {
             // A misspelt --as is a name that does not exist: exit 3, like any other lookup.
             throw CLIError.notFound("no active user named \(name) (--as or BUDGETCTL_USER); `budgetctl user list --as ADMIN` lists them")
         }
-        if let roles, !roles.contains(caller.actor.role) {
-            throw WorkflowError.forbidden(
-                "\(name) is \(caller.actor.role.rawValue); \(command) needs \(roles.map(\.rawValue).sorted().joined(separator: " or "))")
+        if let operation, Permission.of(caller.actor.role, operation) != .allowed {
+            let roles = Permission.roles(allowedTo: operation).map(\.rawValue).sorted()
+            throw WorkflowError.forbidden("\(name) is \(caller.actor.role.rawValue); \(command) needs \(roles.joined(separator: " or "))")
         }
         return caller
     }

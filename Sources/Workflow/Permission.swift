@@ -1,0 +1,89 @@
+import Foundation
+
+/// Who may do what outside an entry's own workflow: organizations, users, the audit log, control
+/// figures, waivers, publication. Entry actions (submit, approve…) are ``Transition``'s table.
+///
+/// One exhaustive table of role × operation: the services and budgetctl ask it and decide nothing
+/// themselves, so adding a role or an operation is an edit here that the compiler walks you through.
+public enum Permission: Sendable, Hashable {
+    case allowed
+    /// Never for this role; the message says who may.
+    case forbidden(String)
+
+    /// An operation whose permission depends on the role alone (scope is checked afterwards).
+    public enum Operation: String, Sendable, Hashable, CaseIterable {
+        case manageOrganizations = "manage organizations"
+        case manageUsers = "manage users"
+        case listUsers = "list users"
+        case readAuditLog = "read the audit log"
+        case recordCheckpoint = "record an audit checkpoint"
+        case setControlFigure = "set control figures"
+        case waive = "waive rules"
+        case publish
+    }
+
+    /// The table. No `default:`: a new role or operation must be decided case by case.
+    public static func of(_ role: Role, _ operation: Operation) -> Permission {
+        switch operation {
+        case .manageOrganizations:
+            switch role {
+            case .admin: .allowed
+            case .officer, .departmentReviewer, .financeReviewer, .auditor:
+                .forbidden("only an administrator manages organizations")
+            }
+        case .manageUsers:
+            switch role {
+            case .admin: .allowed
+            case .officer, .departmentReviewer, .financeReviewer, .auditor:
+                .forbidden("only an administrator manages users")
+            }
+        case .listUsers:
+            switch role {
+            case .admin, .auditor: .allowed
+            case .officer, .departmentReviewer, .financeReviewer:
+                .forbidden("role \(role.rawValue) may not list users")
+            }
+        case .readAuditLog:
+            switch role {
+            case .auditor, .financeReviewer, .admin: .allowed
+            case .officer, .departmentReviewer:
+                .forbidden("role \(role.rawValue) may not read the audit log")
+            }
+        case .recordCheckpoint:
+            // Whoever may read the log may seal it: a checkpoint changes no event.
+            switch role {
+            case .auditor, .financeReviewer, .admin: .allowed
+            case .officer, .departmentReviewer:
+                .forbidden("role \(role.rawValue) may not record an audit checkpoint")
+            }
+        case .setControlFigure:
+            switch role {
+            case .financeReviewer: .allowed
+            case .officer, .departmentReviewer, .auditor, .admin:
+                .forbidden("only the finance bureau sets control figures")
+            }
+        case .waive:
+            switch role {
+            case .financeReviewer: .allowed
+            case .officer, .departmentReviewer, .auditor, .admin:
+                .forbidden("only the finance bureau waives rules")
+            }
+        case .publish:
+            switch role {
+            case .financeReviewer: .allowed
+            case .officer, .departmentReviewer, .auditor, .admin:
+                .forbidden("only the finance bureau publishes")
+            }
+        }
+    }
+
+    /// Throws ``WorkflowError/forbidden(_:)`` with the table's message unless `role` may do `operation`.
+    public static func require(_ role: Role, _ operation: Operation) throws(WorkflowError) {
+        if case .forbidden(let message) = of(role, operation) { throw .forbidden(message) }
+    }
+
+    /// The roles the table allows `operation`, in declaration order (for messages that name them).
+    public static func roles(allowedTo operation: Operation) -> [Role] {
+        Role.allCases.filter { of($0, operation) == .allowed }
+    }
+}
