@@ -140,16 +140,18 @@ public final class ConnectionPool: Sendable, Service {
             attempt += 1
             do {
                 return try await withConnection { connection in
+                    connection.begin(isolation: isolation, readOnly: readOnly)
                     do {
-                        try connection.begin(isolation: isolation, readOnly: readOnly)
-                    } catch let error as PostgresError where error.isConnectionFailure {
-                        throw DeadBeforeBegin(underlying: error)
-                    }
-                    guard let hook else { return try connection.finishTransaction(body) }
-                    return try connection.finishTransaction { connection in
-                        let result = try body(connection)
-                        try hook(connection)
-                        return result
+                        guard let hook else { return try connection.finishTransaction(body) }
+                        return try connection.finishTransaction { connection in
+                            let result = try body(connection)
+                            try hook(connection)
+                            return result
+                        }
+                    } catch {
+                        // The round trip carrying BEGIN failed on the connection: nothing committed.
+                        if let lost = connection.beginLost { throw DeadBeforeBegin(underlying: lost) }
+                        throw error
                     }
                 }
             } catch let error as PostgresError where error.sqlState?.isTransient == true && attempt < retry.maxAttempts {

@@ -381,10 +381,19 @@ public final class PostgresConnection: @unchecked Sendable {
             }
             if !isBroken { drainResults() }  // each step's results end with a NULL
         }
-        guard !isBroken, let sync = PQgetResult(handle) else { throw isBroken ? connectionError() : lostInPipeline() }
+        // A broken connection is discarded with its pipeline; the failures above tell what happened.
+        if isBroken { return outcomes }
+        guard let sync = PQgetResult(handle) else { return try lost(after: outcomes) }
         let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
         PQclear(sync)
-        guard synced, PQexitPipelineMode(handle) == 1 else { return outcomes + [.failure(lostInPipeline())] }
+        guard synced, PQexitPipelineMode(handle) == 1 else { return try lost(after: outcomes) }
+        return outcomes
+    }
+
+    /// The batch's own first failure if it had one (that is the news), else the lost pipeline.
+    private func lost(after outcomes: [Result<PostgresRows, PostgresError>]) throws(PostgresError) -> [Result<PostgresRows, PostgresError>] {
+        let error = lostInPipeline()
+        guard outcomes.contains(where: { if case .failure = $0 { true } else { false } }) else { throw error }
         return outcomes
     }
 

@@ -19,19 +19,25 @@ extension PostgresConnection {
         _ body: (PostgresConnection) throws -> T
     ) throws -> T {
         if transactionDepth > 0 { return try withSavepoint(body) }
-        try begin(isolation: isolation, readOnly: readOnly)
+        begin(isolation: isolation, readOnly: readOnly)
         return try finishTransaction(body)
     }
 
-    func begin(isolation: IsolationLevel, readOnly: Bool) throws(PostgresError) {
+    /// Opens a transaction lazily: its BEGIN goes out in one round trip with the first statement
+    /// (pipeline mode), and a transaction that runs none sends neither BEGIN nor COMMIT.
+    func begin(isolation: IsolationLevel, readOnly: Bool) {
         let mode = readOnly ? " READ ONLY" : ""
-        try query(SQL(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(mode)"))
+        pendingBegin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(mode)"
+        beginLost = nil
     }
 
     /// Runs `body` inside a transaction that `begin` opened, then commits or rolls back.
     func finishTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         transactionDepth = 1
-        defer { transactionDepth = 0 }
+        defer {
+            transactionDepth = 0
+            pendingBegin = nil
+        }
         let result: T
         do {
             result = try body(self)
@@ -44,6 +50,7 @@ extension PostgresConnection {
     }
 
     private func commit() throws(PostgresError) {
+        if pendingBegin != nil { return }  // nothing ran: nothing to commit
         do throws(PostgresError) {
             try query("COMMIT")
         } catch {
@@ -75,6 +82,7 @@ extension PostgresConnection {
         guard isConnected else { return }  // the server already ended the transaction with the session
         // A cancelled lease discards the connection; ending the session rolls back.
         guard !isCancelled else { return }
+        if pendingBegin != nil { return }  // the transaction never reached the server
         do {
             try query(SQL(unsafeSQL: statement))
         } catch {
