@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Transaction isolation levels (PostgreSQL's three distinct ones).
-public enum IsolationLevel: String, Sendable {
+package enum IsolationLevel: String, Sendable {
     case readCommitted = "READ COMMITTED"
     case repeatableRead = "REPEATABLE READ"
     case serializable = "SERIALIZABLE"
@@ -13,7 +13,7 @@ extension PostgresConnection {
     ///
     /// A failing ROLLBACK never hides the original error: it is logged, the connection is marked
     /// broken (the pool drops it), and the original error is rethrown. Nested calls use savepoints.
-    public func withTransaction<T>(
+    package func withTransaction<T>(
         isolation: IsolationLevel = .readCommitted,
         readOnly: Bool = false,
         _ body: (PostgresConnection) throws -> T
@@ -95,17 +95,17 @@ extension PostgresConnection {
 }
 
 /// Bounded retries of transactions that failed with a serialization failure or a deadlock.
-public struct RetryPolicy: Sendable {
-    public var maxAttempts: Int
-    public var baseDelay: Duration
+package struct RetryPolicy: Sendable {
+    package var maxAttempts: Int
+    package var baseDelay: Duration
 
-    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(2)) {
+    package init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(2)) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
     }
 
-    public static let `default` = RetryPolicy()
-    public static let none = RetryPolicy(maxAttempts: 1)
+    package static let `default` = RetryPolicy()
+    package static let none = RetryPolicy(maxAttempts: 1)
 
     /// Exponential backoff with full jitter, so racing transactions do not collide again in step.
     func delay(afterAttempt attempt: Int) -> Duration {

@@ -4,6 +4,6 @@
 /// `ConnectionPool.transaction` of the task (and its child tasks) runs it last, inside the
 /// transaction, so it commits or rolls back with the change. The Idempotency-Key record uses it to
 /// say "applied" atomically with what was applied.
-public enum TransactionHook {
-    @TaskLocal public static var beforeCommit: (@Sendable (PostgresConnection) throws -> Void)?
+package enum TransactionHook {
+    @TaskLocal package static var beforeCommit: (@Sendable (PostgresConnection) throws -> Void)?
 }

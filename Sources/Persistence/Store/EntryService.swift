@@ -7,9 +7,9 @@ import Workflow
 /// Every method is one PostgreSQL transaction: it locks (or version-checks) the rows it changes,
 /// asks the pure `Transition`/`Validator` what may happen, writes, and appends the audit events.
 public struct EntryService: Sendable {
-    public let pool: ConnectionPool
+    package let pool: ConnectionPool
 
-    public init(pool: ConnectionPool) { self.pool = pool }
+    package init(pool: ConnectionPool) { self.pool = pool }
 
     /// One draft of a batch, with where it came from (a BLP line or a JSON index) for error reports.
     public struct DraftInput: Sendable {
