@@ -31,7 +31,7 @@ struct CancellationTests {
         let cancelled = ContinuousClock.now
         task.cancel()
         let result = await task.result
-        #expect(ContinuousClock.now - cancelled < .seconds(3))
+        #expect(ContinuousClock.now - cancelled < .seconds(10))  // far below the 30 s it would run
         #expect(throws: CancellationError.self) { try result.get() }
         // The server is no longer running it (give its backend a moment to notice).
         let checked = ContinuousClock.now

@@ -9,7 +9,7 @@ struct PoolWaiterTests {
     func cancelledWaiters() async throws {
         let conninfo = try TestPostgres.conninfo(database: "postgres")
         // A long acquire timeout: a waiter that is not told about its cancel waits it out.
-        let pool = TestDatabaseFactory.pool(conninfo, size: 1, acquireTimeout: .seconds(60), maxWaiters: 1000)
+        let pool = TestDatabaseFactory.pool(conninfo, size: 1, acquireTimeout: .seconds(600), maxWaiters: 1000)
         let gate = try LockGate(conninfo: conninfo)
         async let holder: Void = pool.withConnection { c in _ = try c.query(gate.waitStatement) }
         defer { try? gate.open() }
@@ -26,7 +26,7 @@ struct PoolWaiterTests {
         for waiter in waiters {
             if case .failure(let error) = await waiter.result, error is CancellationError { cancellations += 1 }
         }
-        #expect(ContinuousClock.now - cancelled < .seconds(5))
+        #expect(ContinuousClock.now - cancelled < .seconds(60))  // generous for a loaded machine; far below 600
         #expect(cancellations == 200)
         #expect(pool.usage.waiting == 0)
         #expect(pool.usage.inUse == 1)  // the holder still holds: nobody was served, all gave up
@@ -40,7 +40,8 @@ struct PoolWaiterTests {
     @Test("served waiters leave no timer behind; an unserved one still times out")
     func noSleepingTimers() async throws {
         let conninfo = try TestPostgres.conninfo(database: "postgres")
-        let pool = TestDatabaseFactory.pool(conninfo, size: 2, acquireTimeout: .seconds(60), maxWaiters: 1000)
+        // Generous: this is about timers, not deadlines (the suite runs beside heavy tests).
+        let pool = TestDatabaseFactory.pool(conninfo, size: 2, acquireTimeout: .seconds(600), maxWaiters: 1000)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<100 {
                 group.addTask { try await pool.withConnection { c in _ = try c.query("SELECT pg_sleep(0.001)") } }
@@ -59,7 +60,7 @@ struct PoolWaiterTests {
         await #expect(throws: PostgresError.self) {
             try await short.withConnection { c in _ = try c.query("SELECT 1") }
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(60))
         try gate.open()
         try await holder
         try await Self.noTimerLeft(short)
@@ -70,7 +71,7 @@ struct PoolWaiterTests {
     /// A disarmed timer task ends promptly once cancelled.
     static func noTimerLeft(_ pool: ConnectionPool) async throws {
         let started = ContinuousClock.now
-        while pool.liveTimers > 0, ContinuousClock.now - started < .seconds(2) {
+        while pool.liveTimers > 0, ContinuousClock.now - started < .seconds(10) {
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(pool.liveTimers == 0)

@@ -17,7 +17,7 @@ public final class LockGate: @unchecked Sendable {
     }
 
     /// Blocks until `open()`; releases the lock again when its statement ends.
-    public var waitStatement: SQL { "SELECT pg_advisory_xact_lock(\(key))" }
+    package var waitStatement: SQL { "SELECT pg_advisory_xact_lock(\(key))" }
 
     public func open() throws {
         _ = try session.query("SELECT pg_advisory_unlock(\(key))")

@@ -52,7 +52,7 @@ public enum TestPostgres {
 public final class TestDatabase: Sendable {
     public let name: String
     public let conninfo: String
-    public let pool: ConnectionPool
+    package let pool: ConnectionPool
 
     init(name: String, conninfo: String, poolSize: Int, auditKey: AuditSigningKey) {
         self.name = name
@@ -66,7 +66,7 @@ public final class TestDatabase: Sendable {
     }
 
     /// A separate superuser connection, for what the application must not do itself.
-    public func superuser() throws -> PostgresConnection {
+    package func superuser() throws -> PostgresConnection {
         try PostgresConnection(connectionString: conninfo, logger: TestPostgres.logger)
     }
 }

@@ -15,7 +15,7 @@ public struct Migrator: Sendable {
     public let migrations: [Migration]
     public init(migrations: [Migration]) { self.migrations = migrations }
 
-    public func migrate(pool: ConnectionPool, logger: Logger) async throws -> Report {
+    package func migrate(pool: ConnectionPool, logger: Logger) async throws -> Report {
         let migrations = migrations
         return try await pool.withConnection { connection in
             // The server's pool cancels statements after DB_STATEMENT_TIMEOUT; a migration of a big
@@ -67,7 +67,7 @@ public struct Migrator: Sendable {
     }
 
     /// Versions recorded in the database that match the files, or a clear error when not migrated.
-    public static func pendingCount(pool: ConnectionPool, migrations: [Migration]) async throws -> Int {
+    package static func pendingCount(pool: ConnectionPool, migrations: [Migration]) async throws -> Int {
         try await pool.withConnection { connection in
             let exists = try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS present")
             guard try exists.first?.decode("present", as: Bool.self) == true else { return migrations.count }

@@ -13,20 +13,20 @@ import Synchronization
 ///   server answers with 503 rather than queueing without bound.
 /// - Broken connections are dropped; idle ones are probed before use, so a terminated backend or a
 ///   restarted server is recovered from by reconnecting.
-public final class ConnectionPool: Sendable, Service {
-    public struct Configuration: Sendable {
-        public var connectionString: String
-        public var size: Int
-        public var acquireTimeout: Duration
-        public var maxWaiters: Int
-        public var applicationName: String
+package final class ConnectionPool: Sendable, Service {
+    package struct Configuration: Sendable {
+        package var connectionString: String
+        package var size: Int
+        package var acquireTimeout: Duration
+        package var maxWaiters: Int
+        package var applicationName: String
         /// Server-side limit of one statement (nil: none).
-        public var statementTimeout: Duration?
+        package var statementTimeout: Duration?
         /// Signs every audit event the pool's connections append (`BUDGET_AUDIT_KEY_FILE`); nil
         /// stores them unsigned, which `audit verify` reports as a failure.
-        public var auditKey: AuditSigningKey?
+        package var auditKey: AuditSigningKey?
 
-        public init(
+        package init(
             connectionString: String, size: Int = 8, acquireTimeout: Duration = .seconds(2),
             maxWaiters: Int = 256, applicationName: String = "budget", statementTimeout: Duration? = nil,
             auditKey: AuditSigningKey? = nil
@@ -42,11 +42,11 @@ public final class ConnectionPool: Sendable, Service {
     }
 
     /// A point-in-time view of the pool, for metrics and readiness.
-    public struct Usage: Sendable, Equatable {
-        public var size: Int
-        public var inUse: Int
-        public var idle: Int
-        public var waiting: Int
+    package struct Usage: Sendable, Equatable {
+        package var size: Int
+        package var inUse: Int
+        package var idle: Int
+        package var waiting: Int
     }
 
     private struct Waiter {
@@ -67,13 +67,13 @@ public final class ConnectionPool: Sendable, Service {
         var timerGeneration: UInt64 = 0
     }
 
-    public let configuration: Configuration
-    public let logger: Logger
+    package let configuration: Configuration
+    package let logger: Logger
     private let threads: NIOThreadPool
     private let state: Mutex<State>
     private let liveTimerCount = Atomic<Int>(0)
 
-    public init(configuration: Configuration, logger: Logger) {
+    package init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         threads = NIOThreadPool(numberOfThreads: configuration.size)
@@ -81,7 +81,7 @@ public final class ConnectionPool: Sendable, Service {
         state = Mutex(State(permits: configuration.size))
     }
 
-    public var usage: Usage {
+    package var usage: Usage {
         state.withLock { s in
             Usage(size: configuration.size, inUse: configuration.size - s.permits, idle: s.idle.count,
                   waiting: s.waiters.count)
@@ -94,7 +94,7 @@ public final class ConnectionPool: Sendable, Service {
     /// further statement starts, the connection is discarded, and `CancellationError` is thrown
     /// (unless `body` had already finished).
     @discardableResult
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    package func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         try await acquirePermit()
         defer { releasePermit() }
         let lease = StatementLease()
@@ -127,7 +127,7 @@ public final class ConnectionPool: Sendable, Service {
     /// Runs `body` in a transaction, retrying the whole transaction on serialization failures and
     /// deadlocks, and once more when the connection turned out to be dead before anything ran.
     @discardableResult
-    public func transaction<T: Sendable>(
+    package func transaction<T: Sendable>(
         isolation: IsolationLevel = .readCommitted,
         readOnly: Bool = false,
         retry: RetryPolicy = .default,
@@ -139,12 +139,14 @@ public final class ConnectionPool: Sendable, Service {
             attempt += 1
             do {
                 return try await withConnection { connection in
+                    connection.begin(isolation: isolation, readOnly: readOnly)
                     do {
-                        try connection.begin(isolation: isolation, readOnly: readOnly)
-                    } catch let error as PostgresError where error.isConnectionFailure {
-                        throw DeadBeforeBegin(underlying: error)
+                        return try connection.finishTransaction(body)
+                    } catch {
+                        // The round trip carrying BEGIN failed on the connection: nothing committed.
+                        if let lost = connection.beginLost { throw DeadBeforeBegin(underlying: lost) }
+                        throw error
                     }
-                    return try connection.finishTransaction(body)
                 }
             } catch let error as PostgresError where error.sqlState?.isTransient == true && attempt < retry.maxAttempts {
                 logger.debug("retrying transaction", metadata: ["sqlstate": "\(error.sqlState!)", "attempt": "\(attempt)"])
@@ -159,7 +161,7 @@ public final class ConnectionPool: Sendable, Service {
     }
 
     /// Answers whether the database is reachable right now (for /readyz).
-    public func ping() async -> Bool {
+    package func ping() async -> Bool {
         do {
             return try await withConnection { connection in
                 try connection.query("SELECT 1").count == 1
@@ -170,7 +172,7 @@ public final class ConnectionPool: Sendable, Service {
     }
 
     /// Closes idle connections, fails waiters, and stops the threads. In-flight work finishes first.
-    public func shutdown() async {
+    package func shutdown() async {
         let (idle, waiters) = state.withLock { s in
             s.closed = true
             s.timer?.cancel()
@@ -186,7 +188,7 @@ public final class ConnectionPool: Sendable, Service {
     }
 
     /// ServiceLifecycle: keeps the pool open until graceful shutdown, then closes it.
-    public func run() async throws {
+    package func run() async throws {
         try? await gracefulShutdown()
         await shutdown()
     }

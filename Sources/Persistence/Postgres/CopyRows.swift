@@ -1,20 +1,20 @@
 /// Rows in the text format of `COPY … FROM STDIN`, built in memory: escaped once, on whichever
 /// thread prepares them, and sent as they are by the thread that holds the connection.
-public struct CopyRows: Sendable {
+package struct CopyRows: Sendable {
     /// The rows so far, each ending in `\n`.
-    public private(set) var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
     /// How many rows are complete.
-    public private(set) var count = 0
+    package private(set) var count = 0
     private var rowStarted = false
 
-    public init(reservingCapacity capacity: Int = 0) {
+    package init(reservingCapacity capacity: Int = 0) {
         bytes.reserveCapacity(capacity)
     }
 
-    public var isEmpty: Bool { count == 0 }
+    package var isEmpty: Bool { count == 0 }
 
     /// One row of values (nil = NULL).
-    public mutating func row(_ values: [String?]) {
+    package mutating func row(_ values: [String?]) {
         for value in values {
             if let value { field(value) } else { null() }
         }
@@ -22,20 +22,20 @@ public struct CopyRows: Sendable {
     }
 
     /// The next value of the current row, escaped.
-    public mutating func field(_ value: String) {
+    package mutating func field(_ value: String) {
         separate()
         var value = value
         value.withUTF8 { appendEscaped($0) }
     }
 
     /// The next value of the current row: UTF-8 bytes, escaped.
-    public mutating func field(utf8 value: UnsafeBufferPointer<UInt8>) {
+    package mutating func field(utf8 value: UnsafeBufferPointer<UInt8>) {
         separate()
         appendEscaped(value)
     }
 
     /// The next value of the current row: a bytea in hex form (`\x…`, its backslash escaped).
-    public mutating func field(bytea value: some Sequence<UInt8>) {
+    package mutating func field(bytea value: some Sequence<UInt8>) {
         separate()
         let digits: StaticString = "0123456789abcdef"
         bytes.append(contentsOf: [92, 92, UInt8(ascii: "x")])
@@ -48,14 +48,14 @@ public struct CopyRows: Sendable {
     }
 
     /// A NULL as the next value of the current row.
-    public mutating func null() {
+    package mutating func null() {
         separate()
         bytes.append(92)
         bytes.append(UInt8(ascii: "N"))
     }
 
     /// Ends the current row.
-    public mutating func endRow() {
+    package mutating func endRow() {
         bytes.append(UInt8(ascii: "\n"))
         rowStarted = false
         count += 1

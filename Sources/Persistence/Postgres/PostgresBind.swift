@@ -2,39 +2,39 @@ import Foundation
 import Workflow
 
 /// One parameter as sent to PostgreSQL: its text form and type OID (0 lets the server infer).
-public struct PostgresBind: Sendable, Equatable {
-    public var text: String?
-    public var oid: UInt32
+package struct PostgresBind: Sendable, Equatable {
+    package var text: String?
+    package var oid: UInt32
 
-    public init(text: String?, oid: UInt32) {
+    package init(text: String?, oid: UInt32) {
         self.text = text
         self.oid = oid
     }
 
-    public static let null = PostgresBind(text: nil, oid: 0)
+    package static let null = PostgresBind(text: nil, oid: 0)
 }
 
 /// Type OIDs of the built-in types this program sends.
-public enum PostgresOID {
-    public static let bool: UInt32 = 16
-    public static let bytea: UInt32 = 17
-    public static let int8: UInt32 = 20
-    public static let int4: UInt32 = 23
-    public static let text: UInt32 = 25
-    public static let numeric: UInt32 = 1700
-    public static let timestamptz: UInt32 = 1184
-    public static let uuid: UInt32 = 2950
-    public static let jsonb: UInt32 = 3802
-    public static let unknown: UInt32 = 0
+package enum PostgresOID {
+    package static let bool: UInt32 = 16
+    package static let bytea: UInt32 = 17
+    package static let int8: UInt32 = 20
+    package static let int4: UInt32 = 23
+    package static let text: UInt32 = 25
+    package static let numeric: UInt32 = 1700
+    package static let timestamptz: UInt32 = 1184
+    package static let uuid: UInt32 = 2950
+    package static let jsonb: UInt32 = 3802
+    package static let unknown: UInt32 = 0
 }
 
 /// A Swift value that can be bound as a statement parameter.
-public protocol PostgresEncodable: Sendable {
+package protocol PostgresEncodable: Sendable {
     var postgresBind: PostgresBind { get }
 }
 
 /// A Swift value that can be decoded from PostgreSQL's text output.
-public protocol PostgresDecodable: Sendable {
+package protocol PostgresDecodable: Sendable {
     init(postgresText text: String) throws(PostgresError)
 }
 
@@ -46,37 +46,37 @@ extension PostgresError {
 
 extension String: PostgresEncodable, PostgresDecodable {
     // OID 0 ("unknown") behaves like a quoted literal: usable as text, enum, uuid or date.
-    public var postgresBind: PostgresBind { PostgresBind(text: self, oid: PostgresOID.unknown) }
-    public init(postgresText text: String) { self = text }
+    package var postgresBind: PostgresBind { PostgresBind(text: self, oid: PostgresOID.unknown) }
+    package init(postgresText text: String) { self = text }
 }
 
 extension Int: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: String(self), oid: PostgresOID.int8) }
-    public init(postgresText text: String) throws(PostgresError) {
+    package var postgresBind: PostgresBind { PostgresBind(text: String(self), oid: PostgresOID.int8) }
+    package init(postgresText text: String) throws(PostgresError) {
         guard let value = Int(text) else { throw .decoding(Int.self, text) }
         self = value
     }
 }
 
 extension Int64: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: String(self), oid: PostgresOID.int8) }
-    public init(postgresText text: String) throws(PostgresError) {
+    package var postgresBind: PostgresBind { PostgresBind(text: String(self), oid: PostgresOID.int8) }
+    package init(postgresText text: String) throws(PostgresError) {
         guard let value = Int64(text) else { throw .decoding(Int64.self, text) }
         self = value
     }
 }
 
 extension Int32: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: String(self), oid: PostgresOID.int4) }
-    public init(postgresText text: String) throws(PostgresError) {
+    package var postgresBind: PostgresBind { PostgresBind(text: String(self), oid: PostgresOID.int4) }
+    package init(postgresText text: String) throws(PostgresError) {
         guard let value = Int32(text) else { throw .decoding(Int32.self, text) }
         self = value
     }
 }
 
 extension Bool: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: self ? "t" : "f", oid: PostgresOID.bool) }
-    public init(postgresText text: String) throws(PostgresError) {
+    package var postgresBind: PostgresBind { PostgresBind(text: self ? "t" : "f", oid: PostgresOID.bool) }
+    package init(postgresText text: String) throws(PostgresError) {
         switch text {
         case "t", "true": self = true
         case "f", "false": self = false
@@ -86,8 +86,8 @@ extension Bool: PostgresEncodable, PostgresDecodable {
 }
 
 extension UUID: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: uuidString.lowercased(), oid: PostgresOID.uuid) }
-    public init(postgresText text: String) throws(PostgresError) {
+    package var postgresBind: PostgresBind { PostgresBind(text: uuidString.lowercased(), oid: PostgresOID.uuid) }
+    package init(postgresText text: String) throws(PostgresError) {
         guard let value = UUID(uuidString: text) else { throw .decoding(UUID.self, text) }
         self = value
     }
@@ -95,8 +95,8 @@ extension UUID: PostgresEncodable, PostgresDecodable {
 
 /// Exact money: sent and read as NUMERIC yuan, never through floating point.
 extension Money: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: description, oid: PostgresOID.numeric) }
-    public init(postgresText text: String) throws(PostgresError) {
+    package var postgresBind: PostgresBind { PostgresBind(text: description, oid: PostgresOID.numeric) }
+    package init(postgresText text: String) throws(PostgresError) {
         do {
             self = try Money.parse(Self.trimmingNumericScale(text))
         } catch {
@@ -117,11 +117,11 @@ extension Money: PostgresEncodable, PostgresDecodable {
 }
 
 /// Raw bytes, in PostgreSQL's hex form.
-public struct ByteA: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
-    public var bytes: [UInt8]
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+package struct ByteA: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
+    package var bytes: [UInt8]
+    package init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    public var hex: String {
+    package var hex: String {
         // By hand: String(format:) per byte dominated bulk imports (one hash per audit event).
         let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
@@ -133,9 +133,9 @@ public struct ByteA: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public var postgresBind: PostgresBind { PostgresBind(text: "\\x" + hex, oid: PostgresOID.bytea) }
+    package var postgresBind: PostgresBind { PostgresBind(text: "\\x" + hex, oid: PostgresOID.bytea) }
 
-    public init(postgresText text: String) throws(PostgresError) {
+    package init(postgresText text: String) throws(PostgresError) {
         guard text.hasPrefix("\\x"), text.count % 2 == 0 else { throw .decoding(ByteA.self, text) }
         var out: [UInt8] = []
         out.reserveCapacity((text.utf8.count - 2) / 2)
@@ -158,27 +158,27 @@ public struct ByteA: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
 }
 
 /// A jsonb value carried as its JSON text.
-public struct JSONB: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
-    public var json: String
-    public init(json: String) { self.json = json }
+package struct JSONB: Sendable, Hashable, PostgresEncodable, PostgresDecodable {
+    package var json: String
+    package init(json: String) { self.json = json }
 
-    public init(encoding value: some Encodable) throws {
+    package init(encoding value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         json = String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONDecoder().decode(type, from: Data(json.utf8))
     }
 
     /// A flat object of strings, written by hand (JSONEncoder is slow per row in bulk inserts).
-    public init(stringMap: [String: String]) {
+    package init(stringMap: [String: String]) {
         json = "{" + stringMap.keys.sorted().map { JSONString.quoted($0) + ":" + JSONString.quoted(stringMap[$0]!) }
             .joined(separator: ",") + "}"
     }
 
-    public var postgresBind: PostgresBind { PostgresBind(text: json, oid: PostgresOID.jsonb) }
-    public init(postgresText text: String) { json = text }
+    package var postgresBind: PostgresBind { PostgresBind(text: json, oid: PostgresOID.jsonb) }
+    package init(postgresText text: String) { json = text }
 }
 

@@ -8,7 +8,7 @@ import Synchronization
 /// All calls block the calling thread, so they belong on a thread of their own (the pool runs them
 /// on an `NIOThreadPool`), never on Swift's cooperative pool. A connection must never be used by two
 /// threads at once: the pool lends it to one closure at a time, and `busy` catches a violation.
-public final class PostgresConnection: @unchecked Sendable {
+package final class PostgresConnection: @unchecked Sendable {
     // Only touched by the thread that currently holds the connection (see `busy`).
     let handle: OpaquePointer  // internal: PostgresConnection+Notify.swift reads it
     /// libpq's cancel request object: `PQcancel` on it is safe from any thread.
@@ -16,14 +16,14 @@ public final class PostgresConnection: @unchecked Sendable {
     private let busy = Atomic<Bool>(false)
     /// The pool's lease while one is running; statements refuse to start once it is cancelled.
     var lease: StatementLease?
-    public let logger: Logger
+    package let logger: Logger
     /// Signs every audit event appended through this connection (nil: they are stored unsigned,
     /// and `audit verify` reports them).
-    public let auditKey: AuditSigningKey?
+    package let auditKey: AuditSigningKey?
     /// Made once per connection: deriving the Crypto key costs as much as a signature.
     private(set) lazy var auditEventSigner: AuditEventSigner? = auditKey?.eventSigner()
     /// Set when a statement failed because the connection broke: the pool discards it.
-    public private(set) var isBroken = false
+    package private(set) var isBroken = false
     func markBroken() { isBroken = true }
 
     /// Transaction nesting depth, for savepoints.
@@ -43,7 +43,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Our defaults come first so that anything the string sets overrides them — except the
     /// session settings: an `options` in the string is merged with ours (its own first), so the
     /// time zone and formats the decoders rely on, and the statement timeout, always hold.
-    public init(
+    package init(
         connectionString: String, applicationName: String = "budget", statementTimeout: Duration? = nil,
         auditKey: AuditSigningKey? = nil, logger: Logger
     ) throws(PostgresError) {
@@ -92,7 +92,8 @@ public final class PostgresConnection: @unchecked Sendable {
         guard let cancelHandle else { return }
         var message = [CChar](repeating: 0, count: 256)
         if PQcancel(cancelHandle, &message, Int32(message.count)) != 1 {
-            logger.info("could not cancel a statement", metadata: ["error": "\(String(cString: message))"])
+            let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            logger.info("could not cancel a statement", metadata: ["error": "\(text)"])
         }
     }
 
@@ -107,14 +108,14 @@ public final class PostgresConnection: @unchecked Sendable {
     var isCancelled: Bool { lease?.isCancelled == true }
 
     /// The server's PID for this session (for `pg_terminate_backend` in tests and logs).
-    public var backendPID: Int32 { PQbackendPID(handle) }
+    package var backendPID: Int32 { PQbackendPID(handle) }
 
     /// True while libpq believes the socket is usable.
-    public var isConnected: Bool { !isBroken && PQstatus(handle) == CONNECTION_OK }
+    package var isConnected: Bool { !isBroken && PQstatus(handle) == CONNECTION_OK }
 
     /// Checks an idle connection before reuse. An idle session receives nothing unless the
     /// server is ending it (pg_terminate_backend, a restart), so a readable socket means broken.
-    public func probeIdle() -> Bool {
+    package func probeIdle() -> Bool {
         guard !isBroken, PQstatus(handle) == CONNECTION_OK else { return false }
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
         let ready = poll(&descriptor, 1, 0)
@@ -130,7 +131,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// A statement with parameters whose text runs again on this connection is prepared once
     /// (`PQprepare`, in the same round trip) and then run by name.
     @discardableResult
-    public func query(_ sql: SQL) throws(PostgresError) -> PostgresRows {
+    package func query(_ sql: SQL) throws(PostgresError) -> PostgresRows {
         try pipeline([sql])[0]
     }
 
@@ -138,7 +139,7 @@ public final class PostgresConnection: @unchecked Sendable {
     ///
     /// The first failure is thrown and the statements after it do not run. Outside a transaction
     /// the batch is one implicit transaction: a failure undoes the statements before it too.
-    public func pipeline(_ batch: [SQL]) throws(PostgresError) -> [PostgresRows] {
+    package func pipeline(_ batch: [SQL]) throws(PostgresError) -> [PostgresRows] {
         for sql in batch {
             if let index = sql.binds.firstIndex(where: { $0.text?.utf8.contains(0) == true }) {
                 throw PostgresError(
@@ -152,7 +153,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs one or more statements without parameters (`PQexec`), e.g. a migration file.
-    public func execute(unsafeSQL script: String) throws(PostgresError) {
+    package func execute(unsafeSQL script: String) throws(PostgresError) {
         try refuseIfCancelled()
         try exclusive { () throws(PostgresError) in
             try flushPendingBegin()
@@ -184,7 +185,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Streams rows with `COPY … FROM STDIN` (text format). `write` is called with a sink of lines.
     @discardableResult
-    public func copyIn(_ statement: SQL, write: (inout CopyWriter) throws -> Void) throws -> Int {
+    package func copyIn(_ statement: SQL, write: (inout CopyWriter) throws -> Void) throws -> Int {
         // PQexec sends no parameters: refuse rather than run the statement without them.
         guard statement.binds.isEmpty else {
             throw PostgresError(
@@ -230,7 +231,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Sends rows formatted beforehand with `COPY … FROM STDIN`; returns the rows stored.
     @discardableResult
-    public func copyIn(_ statement: SQL, rows: CopyRows) throws -> Int {
+    package func copyIn(_ statement: SQL, rows: CopyRows) throws -> Int {
         try copyIn(statement) { writer in try writer.send(rows) }
     }
 
@@ -381,10 +382,19 @@ public final class PostgresConnection: @unchecked Sendable {
             }
             if !isBroken { drainResults() }  // each step's results end with a NULL
         }
-        guard !isBroken, let sync = PQgetResult(handle) else { throw isBroken ? connectionError() : lostInPipeline() }
+        // A broken connection is discarded with its pipeline; the failures above tell what happened.
+        if isBroken { return outcomes }
+        guard let sync = PQgetResult(handle) else { return try lost(after: outcomes) }
         let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
         PQclear(sync)
-        guard synced, PQexitPipelineMode(handle) == 1 else { return outcomes + [.failure(lostInPipeline())] }
+        guard synced, PQexitPipelineMode(handle) == 1 else { return try lost(after: outcomes) }
+        return outcomes
+    }
+
+    /// The batch's own first failure if it had one (that is the news), else the lost pipeline.
+    private func lost(after outcomes: [Result<PostgresRows, PostgresError>]) throws(PostgresError) -> [Result<PostgresRows, PostgresError>] {
+        let error = lostInPipeline()
+        guard outcomes.contains(where: { if case .failure = $0 { true } else { false } }) else { throw error }
         return outcomes
     }
 
@@ -532,23 +542,23 @@ public final class PostgresConnection: @unchecked Sendable {
 }
 
 /// Buffers COPY text rows and hands them to libpq in large chunks.
-public struct CopyWriter {
+package struct CopyWriter {
     let connection: PostgresConnection
     var pending = CopyRows()
-    public private(set) var rows = 0
+    package private(set) var rows = 0
     static let chunk = 256 * 1024
 
     init(connection: PostgresConnection) { self.connection = connection }
 
     /// Appends one row of values (nil = NULL), escaped for COPY's text format.
-    public mutating func row(_ values: [String?]) throws(PostgresError) {
+    package mutating func row(_ values: [String?]) throws(PostgresError) {
         pending.row(values)
         rows += 1
         if pending.bytes.count >= Self.chunk { try flush() }
     }
 
     /// Sends rows formatted beforehand (possibly on another thread), in chunks.
-    public mutating func send(_ formatted: CopyRows) throws(PostgresError) {
+    package mutating func send(_ formatted: CopyRows) throws(PostgresError) {
         try flush()
         try formatted.bytes.withUnsafeBufferPointer { (all) throws(PostgresError) in
             var start = 0

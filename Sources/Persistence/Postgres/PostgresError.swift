@@ -1,46 +1,46 @@
 /// A SQLSTATE code (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 ///
 /// Open and string-backed so that codes this program does not name are kept, not lost.
-public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public var description: String { rawValue }
+package struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    package let rawValue: String
+    package init(rawValue: String) { self.rawValue = rawValue }
+    package init(_ rawValue: String) { self.rawValue = rawValue }
+    package var description: String { rawValue }
 
     /// The two-character class, e.g. "23" for integrity constraint violations.
-    public var errorClass: Substring { rawValue.prefix(2) }
+    package var errorClass: Substring { rawValue.prefix(2) }
 
-    public static let uniqueViolation = SQLState("23505")
-    public static let foreignKeyViolation = SQLState("23503")
-    public static let checkViolation = SQLState("23514")
-    public static let notNullViolation = SQLState("23502")
-    public static let exclusionViolation = SQLState("23P01")
-    public static let serializationFailure = SQLState("40001")
-    public static let deadlockDetected = SQLState("40P01")
-    public static let lockNotAvailable = SQLState("55P03")
-    public static let queryCanceled = SQLState("57014")
+    package static let uniqueViolation = SQLState("23505")
+    package static let foreignKeyViolation = SQLState("23503")
+    package static let checkViolation = SQLState("23514")
+    package static let notNullViolation = SQLState("23502")
+    package static let exclusionViolation = SQLState("23P01")
+    package static let serializationFailure = SQLState("40001")
+    package static let deadlockDetected = SQLState("40P01")
+    package static let lockNotAvailable = SQLState("55P03")
+    package static let queryCanceled = SQLState("57014")
     /// "cached plan must not change result type": a prepared statement met a changed table.
-    public static let cachedPlanChanged = SQLState("0A000")
-    public static let undefinedPreparedStatement = SQLState("26000")
-    public static let adminShutdown = SQLState("57P01")
-    public static let crashShutdown = SQLState("57P02")
-    public static let cannotConnectNow = SQLState("57P03")
-    public static let undefinedTable = SQLState("42P01")
-    public static let insufficientPrivilege = SQLState("42501")
-    public static let raiseException = SQLState("P0001")
-    public static let invalidTextRepresentation = SQLState("22P02")
-    public static let numericValueOutOfRange = SQLState("22003")
-    public static let characterNotInRepertoire = SQLState("22021")
+    package static let cachedPlanChanged = SQLState("0A000")
+    package static let undefinedPreparedStatement = SQLState("26000")
+    package static let adminShutdown = SQLState("57P01")
+    package static let crashShutdown = SQLState("57P02")
+    package static let cannotConnectNow = SQLState("57P03")
+    package static let undefinedTable = SQLState("42P01")
+    package static let insufficientPrivilege = SQLState("42501")
+    package static let raiseException = SQLState("P0001")
+    package static let invalidTextRepresentation = SQLState("22P02")
+    package static let numericValueOutOfRange = SQLState("22003")
+    package static let characterNotInRepertoire = SQLState("22021")
 
     /// Failures that a retry of the whole transaction may cure.
-    public var isTransient: Bool { self == .serializationFailure || self == .deadlockDetected }
+    package var isTransient: Bool { self == .serializationFailure || self == .deadlockDetected }
 }
 
 /// An error from PostgreSQL or from talking to it. Server fields are kept as data.
 ///
 /// `description` never includes bound parameter values.
-public struct PostgresError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: Sendable, Equatable {
+package struct PostgresError: Error, Sendable, CustomStringConvertible {
+    package enum Kind: Sendable, Equatable {
         /// The server could not be reached, or the connection broke.
         case connection
         /// The server executed the statement and reported an error.
@@ -57,18 +57,18 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case client
     }
 
-    public var kind: Kind
-    public var sqlState: SQLState?
-    public var message: String
-    public var detail: String?
-    public var hint: String?
-    public var severity: String?
-    public var schema: String?
-    public var table: String?
-    public var column: String?
-    public var constraint: String?
+    package var kind: Kind
+    package var sqlState: SQLState?
+    package var message: String
+    package var detail: String?
+    package var hint: String?
+    package var severity: String?
+    package var schema: String?
+    package var table: String?
+    package var column: String?
+    package var constraint: String?
 
-    public init(
+    package init(
         kind: Kind, message: String, sqlState: SQLState? = nil, detail: String? = nil,
         hint: String? = nil, severity: String? = nil, schema: String? = nil, table: String? = nil,
         column: String? = nil, constraint: String? = nil
@@ -88,14 +88,14 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// True when the connection is no longer usable and must be discarded: libpq lost it, or the
     /// server ended the session (class 08, 57P01 administrator command, 57P02 crash, 57P03 starting
     /// up or shutting down).
-    public var isConnectionFailure: Bool {
+    package var isConnectionFailure: Bool {
         if kind == .connection || kind == .commitOutcomeUnknown { return true }
         guard let state = sqlState else { return false }
         return state.errorClass == "08" || state == .adminShutdown || state == .crashShutdown || state == .cannotConnectNow
     }
 
     /// What a failure means to whoever asked, decided here once for the API and the CLI.
-    public enum Disposition: Sendable, Equatable {
+    package enum Disposition: Sendable, Equatable {
         /// The database went away or cannot be reached: retry later (API 503, CLI exit 5).
         case unavailable
         /// The connection broke during COMMIT: the change may or may not be applied.
@@ -117,7 +117,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case internalFailure
     }
 
-    public var disposition: Disposition {
+    package var disposition: Disposition {
         switch kind {
         case .commitOutcomeUnknown: return .outcomeUnknown
         case .connection, .poolClosed: return .unavailable
@@ -135,7 +135,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return .internalFailure
     }
 
-    public var description: String {
+    package var description: String {
         var text = "PostgreSQL \(kind)"
         if let sqlState { text += " \(sqlState)" }
         text += ": \(message)"

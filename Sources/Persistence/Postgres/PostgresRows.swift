@@ -1,9 +1,9 @@
 /// The rows of a statement's result, copied out of libpq's `PGresult` so they may cross threads.
-public struct PostgresRows: Sendable, Sequence {
-    public let columns: [String]
-    public let rows: [PostgresRow]
+package struct PostgresRows: Sendable, Sequence {
+    package let columns: [String]
+    package let rows: [PostgresRow]
     /// Rows affected by INSERT/UPDATE/DELETE (libpq's `PQcmdTuples`), 0 otherwise.
-    public let affectedRows: Int
+    package let affectedRows: Int
 
     init(columns: [String], values: [[String?]], affectedRows: Int) {
         self.columns = columns
@@ -12,18 +12,18 @@ public struct PostgresRows: Sendable, Sequence {
         self.affectedRows = affectedRows
     }
 
-    public var count: Int { rows.count }
-    public var first: PostgresRow? { rows.first }
-    public func makeIterator() -> IndexingIterator<[PostgresRow]> { rows.makeIterator() }
+    package var count: Int { rows.count }
+    package var first: PostgresRow? { rows.first }
+    package func makeIterator() -> IndexingIterator<[PostgresRow]> { rows.makeIterator() }
 }
 
 /// One result row; values are PostgreSQL's text output, decoded on demand.
-public struct PostgresRow: Sendable {
+package struct PostgresRow: Sendable {
     let index: [String: Int]
-    public let values: [String?]
+    package let values: [String?]
 
     /// Decodes a non-null column.
-    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresError) -> T {
+    package func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresError) -> T {
         guard let position = index[column] else {
             throw PostgresError(kind: .decoding, message: "no column \(column) in result")
         }
@@ -34,7 +34,7 @@ public struct PostgresRow: Sendable {
     }
 
     /// Decodes a column that may be NULL.
-    public func decode<T: PostgresDecodable>(_ column: String, as type: T?.Type) throws(PostgresError) -> T? {
+    package func decode<T: PostgresDecodable>(_ column: String, as type: T?.Type) throws(PostgresError) -> T? {
         guard let position = index[column] else {
             throw PostgresError(kind: .decoding, message: "no column \(column) in result")
         }
@@ -42,7 +42,7 @@ public struct PostgresRow: Sendable {
         return try T(postgresText: text)
     }
 
-    public subscript(column: String) -> String? {
+    package subscript(column: String) -> String? {
         guard let position = index[column] else { return nil }
         return values[position]
     }

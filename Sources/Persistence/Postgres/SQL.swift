@@ -7,28 +7,28 @@ import Foundation
 ///
 /// Identifiers that cannot be parameters go through `\(identifier:)`, which quotes them;
 /// trusted SQL fragments through the deliberately named `\(unsafeRaw:)`.
-public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
-    public private(set) var text: String
-    public private(set) var binds: [PostgresBind]
+package struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
+    package private(set) var text: String
+    package private(set) var binds: [PostgresBind]
 
-    public init(stringLiteral value: String) {
+    package init(stringLiteral value: String) {
         text = value
         binds = []
     }
 
-    public init(stringInterpolation: StringInterpolation) {
+    package init(stringInterpolation: StringInterpolation) {
         text = stringInterpolation.text
         binds = stringInterpolation.binds
     }
 
     /// SQL built from a trusted string with no parameters (e.g. a migration file).
-    public init(unsafeSQL text: String) {
+    package init(unsafeSQL text: String) {
         self.text = text
         binds = []
     }
 
     /// Appends another fragment, renumbering its parameters.
-    public mutating func append(_ other: SQL) {
+    package mutating func append(_ other: SQL) {
         var interpolation = StringInterpolation(literalCapacity: 0, interpolationCount: 0)
         interpolation.text = text
         interpolation.binds = binds
@@ -37,45 +37,45 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
         binds = interpolation.binds
     }
 
-    public static func + (lhs: SQL, rhs: SQL) -> SQL {
+    package static func + (lhs: SQL, rhs: SQL) -> SQL {
         var result = lhs
         result.append(rhs)
         return result
     }
 
     /// The statement text only: bound values are never printed.
-    public var description: String { text }
+    package var description: String { text }
 
-    public struct StringInterpolation: StringInterpolationProtocol, Sendable {
+    package struct StringInterpolation: StringInterpolationProtocol, Sendable {
         var text = ""
         var binds: [PostgresBind] = []
 
-        public init(literalCapacity: Int, interpolationCount: Int) {
+        package init(literalCapacity: Int, interpolationCount: Int) {
             text.reserveCapacity(literalCapacity + interpolationCount * 3)
         }
 
-        public mutating func appendLiteral(_ literal: String) { text += literal }
+        package mutating func appendLiteral(_ literal: String) { text += literal }
 
-        public mutating func appendInterpolation(_ value: some PostgresEncodable) {
+        package mutating func appendInterpolation(_ value: some PostgresEncodable) {
             binds.append(value.postgresBind)
             text += "$\(binds.count)"
         }
 
-        public mutating func appendInterpolation(_ value: (some PostgresEncodable)?) {
+        package mutating func appendInterpolation(_ value: (some PostgresEncodable)?) {
             binds.append(value?.postgresBind ?? .null)
             text += "$\(binds.count)"
         }
 
         /// A quoted identifier (table, column, database, role name).
-        public mutating func appendInterpolation(identifier: String) {
+        package mutating func appendInterpolation(identifier: String) {
             text += "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
 
         /// Trusted SQL text inserted verbatim. Never pass user input.
-        public mutating func appendInterpolation(unsafeRaw fragment: String) { text += fragment }
+        package mutating func appendInterpolation(unsafeRaw fragment: String) { text += fragment }
 
         /// Another statement fragment; its parameters are renumbered.
-        public mutating func appendInterpolation(_ fragment: SQL) { appendFragment(fragment) }
+        package mutating func appendInterpolation(_ fragment: SQL) { appendFragment(fragment) }
 
         mutating func appendFragment(_ fragment: SQL) {
             let offset = binds.count

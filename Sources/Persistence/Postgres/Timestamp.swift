@@ -1,26 +1,26 @@
 import Foundation
 
 /// A `timestamptz` exact to the microsecond (PostgreSQL's resolution); `Date` would round it.
-public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
-    public var microsecondsSinceEpoch: Int64
+package struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    package var microsecondsSinceEpoch: Int64
 
-    public init(microsecondsSinceEpoch: Int64) { self.microsecondsSinceEpoch = microsecondsSinceEpoch }
+    package init(microsecondsSinceEpoch: Int64) { self.microsecondsSinceEpoch = microsecondsSinceEpoch }
 
-    public init(_ date: Date) {
+    package init(_ date: Date) {
         microsecondsSinceEpoch = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
-    public static func now() -> Timestamp { Timestamp(Date()) }
+    package static func now() -> Timestamp { Timestamp(Date()) }
 
-    public var date: Date { Date(timeIntervalSince1970: Double(microsecondsSinceEpoch) / 1_000_000) }
+    package var date: Date { Date(timeIntervalSince1970: Double(microsecondsSinceEpoch) / 1_000_000) }
 
     /// JSON and other Codable formats carry the ISO 8601 text, exact to the microsecond.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = Timestamp(postgresISO: text) else {
@@ -29,12 +29,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self = value
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
     }
 
     /// ISO 8601 in UTC with six fractional digits, e.g. `2020-01-15T08:30:00.000001Z`.
-    public var description: String { format(dateSeparator: "T", zone: "Z") }
+    package var description: String { format(dateSeparator: "T", zone: "Z") }
 
     func format(dateSeparator: String, zone: String) -> String {
         let (days, micros) = microsecondsSinceEpoch.floorDivided(by: 86_400_000_000)
@@ -48,7 +48,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Parses PostgreSQL's ISO output (`2020-01-15 08:30:00.5+00`, `…+08:00`, `…-05:30:15`).
-    public init?(postgresISO text: String) {
+    package init?(postgresISO text: String) {
         let bytes = Array(text.utf8)
         var i = 0
         func number(_ count: Int) -> Int64? {
@@ -134,11 +134,11 @@ extension Int64 {
 }
 
 extension Timestamp: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind {
+    package var postgresBind: PostgresBind {
         PostgresBind(text: format(dateSeparator: " ", zone: "+00"), oid: PostgresOID.timestamptz)
     }
 
-    public init(postgresText text: String) throws(PostgresError) {
+    package init(postgresText text: String) throws(PostgresError) {
         guard let value = Timestamp(postgresISO: text) else { throw .decoding(Timestamp.self, text) }
         self = value
     }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Transaction isolation levels (PostgreSQL's three distinct ones).
-public enum IsolationLevel: String, Sendable {
+package enum IsolationLevel: String, Sendable {
     case readCommitted = "READ COMMITTED"
     case repeatableRead = "REPEATABLE READ"
     case serializable = "SERIALIZABLE"
@@ -13,25 +13,31 @@ extension PostgresConnection {
     ///
     /// A failing ROLLBACK never hides the original error: it is logged, the connection is marked
     /// broken (the pool drops it), and the original error is rethrown. Nested calls use savepoints.
-    public func withTransaction<T>(
+    package func withTransaction<T>(
         isolation: IsolationLevel = .readCommitted,
         readOnly: Bool = false,
         _ body: (PostgresConnection) throws -> T
     ) throws -> T {
         if transactionDepth > 0 { return try withSavepoint(body) }
-        try begin(isolation: isolation, readOnly: readOnly)
+        begin(isolation: isolation, readOnly: readOnly)
         return try finishTransaction(body)
     }
 
-    func begin(isolation: IsolationLevel, readOnly: Bool) throws(PostgresError) {
+    /// Opens a transaction lazily: its BEGIN goes out in one round trip with the first statement
+    /// (pipeline mode), and a transaction that runs none sends neither BEGIN nor COMMIT.
+    func begin(isolation: IsolationLevel, readOnly: Bool) {
         let mode = readOnly ? " READ ONLY" : ""
-        try query(SQL(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(mode)"))
+        pendingBegin = "BEGIN ISOLATION LEVEL \(isolation.rawValue)\(mode)"
+        beginLost = nil
     }
 
     /// Runs `body` inside a transaction that `begin` opened, then commits or rolls back.
     func finishTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         transactionDepth = 1
-        defer { transactionDepth = 0 }
+        defer {
+            transactionDepth = 0
+            pendingBegin = nil
+        }
         let result: T
         do {
             result = try body(self)
@@ -44,6 +50,7 @@ extension PostgresConnection {
     }
 
     private func commit() throws(PostgresError) {
+        if pendingBegin != nil { return }  // nothing ran: nothing to commit
         do throws(PostgresError) {
             try query("COMMIT")
         } catch {
@@ -75,6 +82,7 @@ extension PostgresConnection {
         guard isConnected else { return }  // the server already ended the transaction with the session
         // A cancelled lease discards the connection; ending the session rolls back.
         guard !isCancelled else { return }
+        if pendingBegin != nil { return }  // the transaction never reached the server
         do {
             try query(SQL(unsafeSQL: statement))
         } catch {
@@ -87,17 +95,17 @@ extension PostgresConnection {
 }
 
 /// Bounded retries of transactions that failed with a serialization failure or a deadlock.
-public struct RetryPolicy: Sendable {
-    public var maxAttempts: Int
-    public var baseDelay: Duration
+package struct RetryPolicy: Sendable {
+    package var maxAttempts: Int
+    package var baseDelay: Duration
 
-    public init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(2)) {
+    package init(maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(2)) {
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
     }
 
-    public static let `default` = RetryPolicy()
-    public static let none = RetryPolicy(maxAttempts: 1)
+    package static let `default` = RetryPolicy()
+    package static let none = RetryPolicy(maxAttempts: 1)
 
     /// Exponential backoff with full jitter, so racing transactions do not collide again in step.
     func delay(afterAttempt attempt: Int) -> Duration {

@@ -5,9 +5,9 @@ import Workflow
 /// Organizations, users and tokens, control figures, waivers and the audit log: the finance
 /// bureau's and the administrator's side. Every change is audited.
 public struct AdminService: Sendable {
-    public let pool: ConnectionPool
+    package let pool: ConnectionPool
 
-    public init(pool: ConnectionPool) { self.pool = pool }
+    package init(pool: ConnectionPool) { self.pool = pool }
 
     // MARK: - Organizations
 
@@ -65,7 +65,7 @@ public struct AdminService: Sendable {
         public var role: Role
         public var org: String?
         public var revoked: Bool
-        public var createdAt: Timestamp
+        package var createdAt: Timestamp
 
         enum CodingKeys: String, CodingKey {
             case name, role, org, revoked
@@ -76,7 +76,7 @@ public struct AdminService: Sendable {
     /// A new user and its bearer token, shown only now; only its SHA-256 is stored.
     ///
     /// The very first admin may be created with no caller (bootstrap); afterwards an admin must act.
-    public func addUser(name: String, role: Role, org: String?, expiresAt: Timestamp? = nil, by caller: Caller?) async throws -> String {
+    package func addUser(name: String, role: Role, org: String?, expiresAt: Timestamp? = nil, by caller: Caller?) async throws -> String {
         guard TextLimits.isUserName(name) else {
             let message = "user name must be 1 to \(TextLimits.userNameLength) letters, digits, '.', '_', '@' or '-', starting with a letter or digit"
             throw WorkflowError.invalidInput(message, details: [ErrorDetail(field: "name", message: message)])

@@ -49,7 +49,7 @@ public struct AuditVerification: Sendable, Hashable, Codable {
     public struct SignedCheckpoint: Sendable, Hashable, Codable {
         public var id: Int64
         public var digest: String
-        public var at: Timestamp
+        package var at: Timestamp
         public var keyID: String
 
         enum CodingKeys: String, CodingKey {

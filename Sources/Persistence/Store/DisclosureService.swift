@@ -4,11 +4,11 @@ import Workflow
 
 /// Disclosure inputs (baseline, narrative) and the public disclosure built from published data.
 public struct DisclosureService: Sendable {
-    public let pool: ConnectionPool
+    package let pool: ConnectionPool
     let cache: DisclosureCache
 
     /// A service on `pool`, keeping up to `cacheCapacity` computed public disclosures (0: none).
-    public init(pool: ConnectionPool, cacheCapacity: Int = 8) {
+    package init(pool: ConnectionPool, cacheCapacity: Int = 8) {
         self.pool = pool
         self.cache = DisclosureCache(capacity: cacheCapacity)
     }
@@ -140,7 +140,7 @@ public struct DisclosureService: Sendable {
         public var department: String
         public var year: Int
         public var approvedEntries: Int
-        public var approvedSince: Timestamp
+        package var approvedSince: Timestamp
         /// Days until the 20-day deadline; negative when overdue.
         public var daysLeft: Int
 

@@ -7,7 +7,7 @@ extension EntryService {
         public var entry: BudgetEntry
         public var unitName: String
         /// When the entry entered its current state (its last change).
-        public var since: Timestamp
+        package var since: Timestamp
         /// Seconds since then, by the database's clock.
         public var ageSeconds: Int64
     }

@@ -69,7 +69,7 @@ extension EntryService {
     }
 
     /// The one statement `listJSON` runs (`bench/list.sql` is this statement; a test holds them equal).
-    public static func listJSONStatement(_ filter: Filter, for caller: Caller) throws -> SQL {
+    package static func listJSONStatement(_ filter: Filter, for caller: Caller) throws -> SQL {
         let page = try pageQuery(filter, for: caller)
         return """
             SELECT p.year, p.code, p.revision, \(EntryRows.jsonObject) AS doc

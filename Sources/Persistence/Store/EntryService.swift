@@ -7,11 +7,11 @@ import Workflow
 /// Every method is one PostgreSQL transaction: it locks (or version-checks) the rows it changes,
 /// asks the pure `Transition`/`Validator` what may happen, writes, and appends the audit events.
 public struct EntryService: Sendable {
-    public let pool: ConnectionPool
+    package let pool: ConnectionPool
     /// The Idempotency-Key claim its writes mark applied (see `EntryService+Transaction.swift`).
     var claim: IdempotencyStore.Claim?
 
-    public init(pool: ConnectionPool) { self.pool = pool }
+    package init(pool: ConnectionPool) { self.pool = pool }
 
     /// One draft of a batch, with where it came from (a BLP line or a JSON index) for error reports.
     public struct DraftInput: Sendable {

@@ -12,10 +12,10 @@ import Workflow
 /// after `staleAfter`, so it cannot block forever; each claim has its own token, so a run whose claim
 /// was taken over can no longer apply its change or store its answer.
 public struct IdempotencyStore: Sendable {
-    public let pool: ConnectionPool
+    package let pool: ConnectionPool
     public var staleAfter: Duration = .seconds(60)
 
-    public init(pool: ConnectionPool) { self.pool = pool }
+    package init(pool: ConnectionPool) { self.pool = pool }
 
     public struct StoredResponse: Sendable, Hashable {
         public var status: Int

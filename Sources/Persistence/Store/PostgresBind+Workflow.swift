@@ -2,15 +2,15 @@ import Foundation
 import Workflow
 
 extension Percent: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: description, oid: PostgresOID.numeric) }
-    public init(postgresText text: String) throws(PostgresError) {
+    package var postgresBind: PostgresBind { PostgresBind(text: description, oid: PostgresOID.numeric) }
+    package init(postgresText text: String) throws(PostgresError) {
         do { self = try Percent.parse(Money.trimmingNumericScale(text)) } catch { throw .decoding(Percent.self, text) }
     }
 }
 
 extension Quantity: PostgresEncodable, PostgresDecodable {
-    public var postgresBind: PostgresBind { PostgresBind(text: description, oid: PostgresOID.numeric) }
-    public init(postgresText text: String) throws(PostgresError) {
+    package var postgresBind: PostgresBind { PostgresBind(text: description, oid: PostgresOID.numeric) }
+    package init(postgresText text: String) throws(PostgresError) {
         do { self = try Quantity.parse(Quantity.trimmingScale(text)) } catch { throw .decoding(Quantity.self, text) }
     }
 
@@ -23,9 +23,9 @@ public struct PostgresArray: PostgresEncodable {
     public var elements: [String?]
 
     public init(_ elements: [String?]) { self.elements = elements }
-    public init(_ values: [some PostgresEncodable]) { elements = values.map(\.postgresBind.text) }
+    package init(_ values: [some PostgresEncodable]) { elements = values.map(\.postgresBind.text) }
 
-    public var postgresBind: PostgresBind {
+    package var postgresBind: PostgresBind {
         let body = elements.map { element -> String in
             guard let element else { return "NULL" }
             var quoted = "\""
