@@ -4,7 +4,7 @@ import Workflow
 /// The answer every failure class must get from both front ends, written here independently of
 /// either: the HTTP status of the API and the exit code of budgetctl.
 public enum FailureTable {
-    public static func expected(_ failure: FailureClass) -> (status: Int, exit: Int32) {
+    package static func expected(_ failure: FailureClass) -> (status: Int, exit: Int32) {
         switch failure {
         case .workflow(.notFound): (404, 3)
         case .workflow(.forbidden): (403, 1)
@@ -21,7 +21,7 @@ public enum FailureTable {
     }
 
     /// A SQLSTATE the database raises for each class a trigger can provoke.
-    public static let sqlStates: [(sqlState: String, failure: FailureClass)] = [
+    package static let sqlStates: [(sqlState: String, failure: FailureClass)] = [
         ("23505", .database(.duplicate)),        // unique_violation
         ("23514", .database(.refusedValues)),    // check_violation
         ("23503", .database(.refusedValues)),    // foreign_key_violation

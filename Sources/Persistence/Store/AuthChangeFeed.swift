@@ -12,7 +12,7 @@ public struct AuthChangeFeed: Sendable {
     let configuration: ConnectionPool.Configuration
     let logger: Logger
 
-    public init(configuration: ConnectionPool.Configuration, logger: Logger) {
+    package init(configuration: ConnectionPool.Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }

@@ -3,7 +3,7 @@ import Workflow
 /// What kind of failure an error is, as the API and the CLI both classify it: a domain error's
 /// category or a database failure's disposition. Each front end maps it to its answer in one
 /// table (`APIError.status(of:)`, `CLIError.kind(of:)`), so the two cannot disagree unnoticed.
-public enum FailureClass: Sendable, Hashable {
+package enum FailureClass: Sendable, Hashable {
     case workflow(WorkflowError.Category)
     case database(PostgresError.Disposition)
 

@@ -120,7 +120,7 @@ public struct IdempotencyStore: Sendable {
     /// A read-write transaction on `pool` that, given a claim, also marks the key applied, last
     /// before COMMIT, so the change and the mark commit together or not at all. A claim that a
     /// retry took over throws `conflict`, and the transaction rolls back.
-    public static func transaction<T: Sendable>(
+    package static func transaction<T: Sendable>(
         on pool: ConnectionPool, marking claim: Claim?, isolation: IsolationLevel = .readCommitted,
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
