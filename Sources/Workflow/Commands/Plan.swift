@@ -25,6 +25,19 @@ public enum PlannedWrite: Sendable, Hashable {
     /// An entry moves to `to` (its version increases; `approved_at`/`published_at` are stamped
     /// when it reaches approved/published).
     case setEntryState(id: UUID, to: EntryState)
+
+    // MARK: Drafts, waivers and control figures (SaveDraftsCommand, ReplaceDraftCommand,
+    // WaiveCommand, SetControlFigureCommand)
+
+    /// A new entry row with its children (a first revision, or a revision of a stored one).
+    case insertEntry(NewEntry)
+    /// A draft's content and children replaced; its version goes from `fromVersion` to the next
+    /// (the row is locked, so nothing else moved it).
+    case replaceDraftContent(id: UUID, content: EntryDraft, fromVersion: Int)
+    /// A waiver of `rule` for one entry revision, granted by the caller, with its reason.
+    case grantWaiver(entryID: UUID, rule: RuleCode, reason: String)
+    /// A unit-year's control figure set or changed by the caller.
+    case setControlFigure(unit: String, year: Int, amount: Money)
 }
 
 /// One audit event to append. Chain position, time, hashes and signature are the appender's.
