@@ -41,11 +41,38 @@ public struct Violation: Sendable, Hashable, Codable {
     public var field: String?
     /// A human sentence saying what is wrong.
     public var message: String
+    /// Whether not even a draft may hold this (the storage rule): set where the violation is
+    /// made, by the check that knows, never derived from the message.
+    public var blocksStorage: Bool
 
-    /// A violation of `rule` at `field`.
-    public init(rule: RuleCode, field: String?, message: String) {
+    /// A violation of `rule` at `field`; `blocksStorage` defaults to ``RuleCode/blocksStorage``.
+    public init(rule: RuleCode, field: String?, message: String, blocksStorage: Bool? = nil) {
         self.rule = rule
         self.field = field
         self.message = message
+        self.blocksStorage = blocksStorage ?? rule.blocksStorage
+    }
+
+    // The wire shape stays rule, field and message.
+    private enum CodingKeys: String, CodingKey { case rule, field, message }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            rule: try container.decode(RuleCode.self, forKey: .rule),
+            field: try container.decodeIfPresent(String.self, forKey: .field),
+            message: try container.decode(String.self, forKey: .message))
+    }
+}
+
+extension RuleCode {
+    /// Whether a violation of this rule keeps a draft from being stored, unless its check says
+    /// otherwise: amounts, procurement and identity always do; sums, the plan's completeness,
+    /// performance and the control figure wait for submission, so a draft can be filled in gradually.
+    public var blocksStorage: Bool {
+        switch self {
+        case .v1, .v5, .v6: return true
+        case .v2, .v3, .v4, .v7: return false
+        }
     }
 }

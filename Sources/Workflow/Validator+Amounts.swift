@@ -40,7 +40,8 @@ extension Validator {
         for (index, item) in draft.items.enumerated() where !isDigits(item.econ, count: 3...5) {
             violations.append(Violation(
                 rule: .v2, field: "items[\(index)].econ",
-                message: "economic classification code must be 3 to 5 digits (e.g. 30201)"))
+                message: "economic classification code must be 3 to 5 digits (e.g. 30201)",
+                blocksStorage: true))  // the column holds codes only
         }
         guard let sum = try? Money.sum(draft.items.map(\.amount)) else {
             return violations + [Violation(rule: .v2, field: "items", message: "the sum of the items is out of range")]

@@ -10,7 +10,7 @@ extension Validator {
         var violations: [Violation] = []
         if !plan.isEmpty, plan.count != 4 {
             // Not even a draft may hold this: the plan column holds four values or none.
-            violations.append(Violation(rule: .v3, field: "plan", message: planLengthMessage(plan.count)))
+            violations.append(Violation(rule: .v3, field: "plan", message: planLengthMessage(plan.count), blocksStorage: true))
         }
         guard draft.kind == .project else {
             if !plan.isEmpty {
@@ -25,7 +25,8 @@ extension Validator {
         }
         for (index, point) in plan.enumerated() where point < .zero || point > .hundred {
             violations.append(Violation(
-                rule: .v3, field: "plan[\(index)]", message: "plan percentage \(point) is outside 0–100"))
+                rule: .v3, field: "plan[\(index)]", message: "plan percentage \(point) is outside 0–100",
+                blocksStorage: true))  // the column holds percentages only
         }
         for index in plan.indices.dropFirst() where plan[index] < plan[index - 1] {
             violations.append(Violation(

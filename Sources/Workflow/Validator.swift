@@ -31,4 +31,10 @@ public enum Validator {
         violations += checkControlFigure(draft, context: context)
         return violations.filter { !context.waived.contains($0.rule) }
     }
+
+    /// The violations that keep `draft` from being stored even as a draft (the storage rule):
+    /// completeness (V2 sums, V3 plan, V4) waits for submission so a draft can be filled in gradually.
+    public static func storageViolations(_ draft: EntryDraft) -> [Violation] {
+        validate(draft, context: ValidationContext()).filter(\.blocksStorage)
+    }
 }

@@ -197,58 +197,7 @@ public struct AdminService: Sendable {
 
     static func hash(_ token: String) -> ByteA { ByteA(Array(SHA256.hash(data: Data(token.utf8)))) }
 
-    // MARK: - Control figures and waivers
-
-    /// Sets (or changes) the ceiling of a unit-year.
-    public func setControlFigure(unit: String, year: Int, amount: Money, by caller: Caller) async throws {
-        try Permission.require(caller.actor.role, .setControlFigure)
-        guard amount >= .zero else {
-            throw WorkflowError.invalidInput("a control figure cannot be negative", details: [ErrorDetail(field: "amount", message: amount.description)])
-        }
-        guard amount <= Validator.maxAmount else {
-            throw WorkflowError.invalidInput("a control figure cannot exceed \(Validator.maxAmount) yuan",
-                                             details: [ErrorDetail(field: "amount", message: amount.description)])
-        }
-        try Validator.checkYear(year)
-        try await pool.transaction { connection in
-            _ = try EntryService.unitScope(unit, for: caller.actor, on: connection)
-            let previous = try connection.query("""
-                SELECT amount FROM control_figures WHERE unit_code = \(unit) AND year = \(year) FOR UPDATE
-                """).first?.decode("amount", as: Money.self)
-            try connection.query("""
-                INSERT INTO control_figures (unit_code, year, amount, set_by) VALUES (\(unit), \(year), \(amount), \(caller.actor.name))
-                ON CONFLICT (unit_code, year) DO UPDATE SET amount = EXCLUDED.amount, set_by = EXCLUDED.set_by, set_at = now()
-                """)
-            var changes = ["amount": amount.description]
-            changes["previous"] = previous?.description
-            try AuditLog.append(.init(chain: "control:\(unit):\(year)", action: "control.set", changes: changes), by: caller, on: connection)
-        }
-    }
-
-    /// Waives one rule for one entry revision, with a reason.
-    public func waive(_ rule: RuleCode, for id: UUID, reason: String, by caller: Caller) async throws {
-        try Permission.require(caller.actor.role, .waive)
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw WorkflowError.reasonRequired(action: "waive") }
-        try TextLimits.check(reason, field: "reason", TextLimits.reason)
-        try await pool.transaction { connection in
-            guard let entry = try EntryRows.load(id, lock: true, on: connection) else { throw WorkflowError.notFound(resource: "entry") }
-            guard !entry.state.isTerminal else {
-                throw WorkflowError.conflict("entry \(entry.content.code) is \(entry.state.rawValue); waivers apply to entries still in review")
-            }
-            do {
-                try connection.query("""
-                    INSERT INTO waivers (entry_id, rule, reason, granted_by) VALUES (\(id), \(rule.rawValue), \(reason), \(caller.actor.name))
-                    """)
-            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-                throw WorkflowError.conflict("rule \(rule.rawValue) is already waived for entry \(entry.content.code)")
-            }
-            try AuditLog.append(.init(
-                chain: AuditLog.entryChain(year: entry.year, code: entry.content.code), action: "waive", entryID: id,
-                revision: entry.revision, fromState: entry.state.rawValue, toState: entry.state.rawValue, reason: reason,
-                changes: ["rule": rule.rawValue]), by: caller, on: connection)
-        }
-    }
+    // MARK: - Control figures and waivers: AdminService+Controls.swift
 
     // MARK: - Audit log
 

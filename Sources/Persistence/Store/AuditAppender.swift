@@ -25,11 +25,13 @@ struct AuditAppender {
         var signature: [UInt8]?
     }
 
-    /// The stored columns, in the order both writers send them.
-    static let columns: SQL = """
-        chain, seq, at, actor, role, channel, action, entry_id, revision, from_state, to_state, reason, changes,
-        prev_hash, hash, key_id, signature
-        """
+    /// The stored columns, in the order both writers (INSERT and COPY) send them.
+    static let table = TableColumns(table: "audit_events", names: [
+        "chain", "seq", "at", "actor", "role", "channel", "action", "entry_id", "revision", "from_state", "to_state",
+        "reason", "changes", "prev_hash", "hash", "key_id", "signature",
+    ])
+    static let columns = SQL(unsafeSQL: table.names.joined(separator: ", "))
+    static let headTable = TableColumns(table: "audit_chain_heads", names: ["chain", "seq", "hash"])
 
     let actor: String
     let role: String

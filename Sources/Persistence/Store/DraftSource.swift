@@ -1,21 +1,27 @@
 import Foundation
+import Workflow
 
 /// The drafts of one batch, handed over a few hundred at a time as they are decoded, so that
 /// checking and formatting the next ones overlaps with PostgreSQL storing the previous ones.
+///
+/// A source runs on the batch's worker thread while the transaction holds a connection, so it
+/// runs only Workflow code: drafts already decoded, or a body decoded by Workflow's BLP decoder.
 public struct DraftSource: Sendable {
     /// Calls `send` with the batch's drafts in order, and stops early when `send` returns false
     /// (the batch was abandoned). An error it throws is the batch's decoding failure: it is
     /// reported instead of validation errors, and nothing is stored.
-    public typealias Produce = @Sendable (_ send: (_ inputs: [EntryService.DraftInput]) -> Bool) throws -> Void
+    public typealias Produce = @Sendable (_ send: (_ inputs: [DraftLine]) -> Bool) throws -> Void
 
     let produce: Produce
 
+    /// A source of pure decoding code (Workflow's decoders, a test's list); never a caller's
+    /// own error types, which would then cross into the transaction.
     public init(_ produce: @escaping Produce) {
         self.produce = produce
     }
 
     /// Drafts already decoded (JSON bodies, the CLI), handed over in pieces of `piece`.
-    public static func drafts(_ inputs: [EntryService.DraftInput], piece: Int = EntryService.bulkPiece) -> DraftSource {
+    public static func drafts(_ inputs: [DraftLine], piece: Int = EntryService.bulkPiece) -> DraftSource {
         DraftSource { send in
             var start = 0
             while start < inputs.count {
@@ -23,6 +29,14 @@ public struct DraftSource: Sendable {
                 guard send(Array(inputs[start..<end])) else { return }
                 start = end
             }
+        }
+    }
+
+    /// A BLP entries body of `unit`'s `year`, decoded on the worker while earlier drafts are
+    /// stored. Its decoding failure is `BLPBatchTooLarge` (a broken limit) or `WorkflowError`.
+    public static func blp(_ body: [UInt8], unit: String, year: Int, limits: BLPLimits, piece: Int = EntryService.bulkPiece) -> DraftSource {
+        DraftSource { send in
+            try BLPEntryMapping.streamEntries(body, unit: unit, year: year, limits: limits, piece: piece, send: send)
         }
     }
 }

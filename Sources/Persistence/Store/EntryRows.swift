@@ -102,71 +102,44 @@ enum EntryRows {
         return entries[0]
     }
 
-    /// Inserts a new revision row with its children.
+    /// Inserts a new revision row with its children (through the column lists COPY shares).
     static func insert(
         _ draft: EntryDraft, id: UUID, year: Int, unit: String, revision: Int, supersedes: UUID?,
         state: EntryState = .draft, reviseReason: String? = nil, on connection: PostgresConnection
     ) throws {
-        let s = draft.sources
-        try connection.query("""
-            INSERT INTO entries (id, year, unit_code, code, revision, supersedes, name, kind, func_code,
-                                 general, fund, state_capital, special, other, plan, purpose, goals, state, revise_reason)
-            VALUES (\(id), \(year), \(unit), \(draft.code), \(revision), \(supersedes), \(draft.name),
-                    \(draft.kind.rawValue), \(draft.functionCode), \(s.general), \(s.fund), \(s.stateCapital),
-                    \(s.special), \(s.other), \(PostgresArray(draft.plan))::numeric[], \(draft.purpose),
-                    \(draft.goals), \(state.rawValue), \(reviseReason))
-            """)
-        try insertChildren(draft, entry: id, on: connection)
+        try insert([NewEntry(
+            id: id, year: year, unitCode: unit, departmentCode: nil, revision: revision, supersedes: supersedes,
+            state: state, reviseReason: reviseReason, content: draft)], on: connection)
     }
 
-    /// Replaces a draft's content and children, bumping its version.
-    static func replace(_ id: UUID, with draft: EntryDraft, on connection: PostgresConnection) throws -> Int {
+    /// Replaces a draft's content and children, bumping its version; `fromVersion`, when given,
+    /// must still be the row's (the caller locked it), or the change is refused as stale.
+    @discardableResult
+    static func replace(_ id: UUID, with draft: EntryDraft, fromVersion: Int? = nil, on connection: PostgresConnection) throws -> Int {
         let s = draft.sources
-        let version: Int = try connection.query("""
+        let versionCheck: SQL = fromVersion.map { " AND version = \($0)" } ?? ""
+        guard let row = try connection.query("""
             UPDATE entries SET name = \(draft.name), kind = \(draft.kind.rawValue), func_code = \(draft.functionCode),
                 general = \(s.general), fund = \(s.fund), state_capital = \(s.stateCapital), special = \(s.special),
                 other = \(s.other), plan = \(PostgresArray(draft.plan))::numeric[], purpose = \(draft.purpose),
                 goals = \(draft.goals), version = version + 1, updated_at = now()
-            WHERE id = \(id) RETURNING version
-            """).first!.decode("version")
-        try connection.query("DELETE FROM entry_items WHERE entry_id = \(id)")
-        try connection.query("DELETE FROM entry_indicators WHERE entry_id = \(id)")
-        try connection.query("DELETE FROM entry_procurement WHERE entry_id = \(id)")
-        try insertChildren(draft, entry: id, on: connection)
+            WHERE id = \(id)\(versionCheck) RETURNING version
+            """).first else {
+            throw WorkflowError.conflict("the entry changed while it was being saved; nothing was stored, retry")
+        }
+        let version: Int = try row.decode("version")
+        try connection.query("""
+            WITH items AS (DELETE FROM entry_items WHERE entry_id = \(id)),
+                 indicators AS (DELETE FROM entry_indicators WHERE entry_id = \(id))
+            DELETE FROM entry_procurement WHERE entry_id = \(id)
+            """)
+        var items = InsertValues()
+        var indicators = InsertValues()
+        var procurement = InsertValues()
+        writeChildren(draft, idText: EntryService.lowercaseText(id), items: &items, indicators: &indicators, procurement: &procurement)
+        try insert(items, into: itemColumns, on: connection)
+        try insert(indicators, into: indicatorColumns, on: connection)
+        try insert(procurement, into: procurementColumns, on: connection)
         return version
-    }
-
-    /// Children as one INSERT per table, each column bound as an array.
-    static func insertChildren(_ draft: EntryDraft, entry id: UUID, on connection: PostgresConnection) throws {
-        if !draft.items.isEmpty {
-            try connection.query("""
-                INSERT INTO entry_items (entry_id, position, econ, amount)
-                SELECT \(id), t.ord - 1, t.econ, t.amount
-                FROM unnest(\(PostgresArray(draft.items.map(\.econ)))::text[],
-                            \(PostgresArray(draft.items.map(\.amount)))::numeric[]) WITH ORDINALITY AS t(econ, amount, ord)
-                """)
-        }
-        if !draft.indicators.isEmpty {
-            let i = draft.indicators
-            try connection.query("""
-                INSERT INTO entry_indicators (entry_id, position, l1, l2, l3, descr, value, basis)
-                SELECT \(id), t.ord - 1, t.l1, t.l2, t.l3, t.descr, t.value, t.basis
-                FROM unnest(\(PostgresArray(i.map(\.l1)))::text[], \(PostgresArray(i.map(\.l2)))::text[],
-                            \(PostgresArray(i.map(\.l3)))::text[], \(PostgresArray(i.map(\.desc)))::text[],
-                            \(PostgresArray(i.map(\.value)))::text[], \(PostgresArray(i.map(\.basis)))::text[])
-                     WITH ORDINALITY AS t(l1, l2, l3, descr, value, basis, ord)
-                """)
-        }
-        if !draft.procurement.isEmpty {
-            let p = draft.procurement
-            try connection.query("""
-                INSERT INTO entry_procurement (entry_id, position, item, catalog, unit, quantity, price, amount)
-                SELECT \(id), t.ord - 1, t.item, t.catalog, t.unit, t.quantity, t.price, t.amount
-                FROM unnest(\(PostgresArray(p.map(\.item)))::text[], \(PostgresArray(p.map(\.catalog)))::text[],
-                            \(PostgresArray(p.map(\.unit)))::text[], \(PostgresArray(p.map(\.quantity)))::numeric[],
-                            \(PostgresArray(p.map(\.price)))::numeric[], \(PostgresArray(p.map(\.amount)))::numeric[])
-                     WITH ORDINALITY AS t(item, catalog, unit, quantity, price, amount, ord)
-                """)
-        }
     }
 }

@@ -24,81 +24,60 @@ extension EntryService {
     }
 
     private func publishInTransaction(department: String, year: Int, by caller: Caller, overrideReason: String?) async throws -> Publication {
-        if let overrideReason { try TextLimits.check(overrideReason, field: "reason", TextLimits.reason) }
+        let command = try PublishCommand(actor: caller.actor, department: department, year: year, overrideReason: overrideReason)
         return try await transaction { connection in
-            guard caller.actor.role == .financeReviewer else {
-                throw WorkflowError.forbidden("only the finance bureau publishes")
-            }
-            guard try connection.query("""
+            let exists = try connection.query("""
                 SELECT 1 AS x FROM organizations WHERE code = \(department) AND kind = 'department'
-                """).count == 1 else { throw WorkflowError.notFound(resource: "department") }
-            // One publication of a department-year at a time, so that "what changed since the
-            // last publication" stays true until this one commits.
-            let lock = "publication:\(department):\(year)"
-            try connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lock))) IS NULL AS locked")
-            let rows = try connection.query("""
-                SELECT \(EntryRows.columns) FROM entries e
-                WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'approved'
-                ORDER BY e.code FOR UPDATE OF e
-                """)
-            let approved = try rows.map(EntryRows.decode)
+                """).count == 1
+            var snapshot = PublishCommand.Snapshot(departmentExists: exists)
             // Read once: these are the inputs cross-checked below and frozen with the publication.
-            let inputs = try DisclosureService.stagedInputs(department: department, year: year, on: connection)
-            let previous = try DisclosureService.publishedInputs(department: department, year: year, on: connection)
-            let inputsChanged = inputs.changed(from: previous?.inputs ?? .init())
-            if approved.isEmpty {
-                guard let previous else {
-                    throw WorkflowError.conflict("department \(department) has no approved entries in \(year) to publish")
+            var inputs = DisclosureService.Inputs()
+            if exists {
+                // One publication of a department-year at a time, so that "what changed since the
+                // last publication" stays true until this one commits.
+                let lock = "publication:\(department):\(year)"
+                try connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lock))) IS NULL AS locked")
+                snapshot.approved = try connection.query("""
+                    SELECT \(EntryRows.columns) FROM entries e
+                    WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'approved'
+                    ORDER BY e.code FOR UPDATE OF e
+                    """).map(EntryRows.decode)
+                if !snapshot.approved.isEmpty {
+                    for row in try connection.query("""
+                        SELECT id, code, revision FROM entries
+                        WHERE year = \(year) AND state = 'published'
+                          AND code = ANY(\(PostgresArray(snapshot.approved.map(\.content.code)))::text[])
+                        ORDER BY code, revision FOR UPDATE
+                        """) {
+                        let code: String = try row.decode("code")
+                        let revision = PublishCommand.PublishedRevision(
+                            id: try row.decode("id", as: UUID.self), revision: try row.decode("revision", as: Int.self))
+                        snapshot.published[code, default: []].append(revision)
+                    }
                 }
-                guard !inputsChanged.isEmpty else {
-                    throw WorkflowError.conflict("""
-                        department \(department) has no approved entries in \(year) to publish, and its disclosure inputs \
-                        are unchanged since publication \(previous.publication)
-                        """)
-                }
+                inputs = try DisclosureService.stagedInputs(department: department, year: year, on: connection)
+                let previous = try DisclosureService.publishedInputs(department: department, year: year, on: connection)
+                snapshot.previousPublication = previous?.publication
+                snapshot.inputsChanged = inputs.changed(from: previous?.inputs ?? .init())
             }
-            var published: [BudgetEntry] = []
-            for var entry in approved {
-                let outcome = try Transition.decide(TransitionRequest(
-                    state: entry.state, action: .publish, actor: caller.actor, scope: entry.scope))
-                if outcome.supersedesPrevious {
-                    try Self.supersede(year: year, code: entry.content.code, state: .published, except: entry.id, by: caller, on: connection)
-                }
-                entry.version = try connection.query("""
-                    UPDATE entries SET state = 'published', version = version + 1, updated_at = now(), published_at = now()
-                    WHERE id = \(entry.id) RETURNING version
-                    """).first!.decode("version")
-                try AuditLog.append(.init(
-                    chain: AuditLog.entryChain(year: year, code: entry.content.code), action: outcome.auditAction,
-                    entryID: entry.id, revision: entry.revision, fromState: outcome.from.rawValue,
-                    toState: outcome.to.rawValue), by: caller, on: connection)
-                entry.state = .published
-                published.append(entry)
-            }
+            let (plan, published) = try command.decide(snapshot)
+            try PlanWriter.apply(plan, by: caller, on: connection)
             // Cross-check the disclosure as it now stands; a failure blocks unless overridden.
             let checks = try DisclosureService.input(department: department, year: year, inputs: inputs, on: connection)
                 .map { try Disclosure($0).checks() } ?? []
-            let override = overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !checks.isEmpty, override?.isEmpty ?? true {
-                throw WorkflowError.batchFailed(
-                    "publication blocked by \(checks.count) failed cross-check(s); fix the entries or publish with an override reason",
-                    details: checks.map { ErrorDetail(field: $0.subject, message: "\($0.message) (check \($0.code.rawValue))") },
-                    category: .validation)
-            }
+            let closing = try command.finish(
+                published: published, inputsChanged: snapshot.inputsChanged,
+                failedChecks: checks.map { check in
+                    PublishCommand.FailedCheck(code: check.code.rawValue, subject: check.subject, message: check.message)
+                })
             let id: Int64 = try connection.query("""
                 INSERT INTO publications (department_code, year, published_by, entry_count, override_reason)
                 VALUES (\(department), \(year), \(caller.actor.name), \(published.count), \(overrideReason))
                 RETURNING id
                 """).first!.decode("id")
             try DisclosureService.freeze(inputs, publication: id, on: connection)
-            var changes = ["entries": String(published.count),
-                           "amount": (try Money.sum(published.map(\.content.amount))).description]
-            if !inputsChanged.isEmpty { changes["inputs_changed"] = inputsChanged.joined(separator: ", ") }
-            if !checks.isEmpty { changes["overridden_checks"] = checks.map { "\($0.code.rawValue) \($0.subject)" }.joined(separator: "; ") }
-            try AuditLog.append(.init(
-                chain: "publication:\(department):\(year)", action: "publish", reason: checks.isEmpty ? nil : override,
-                changes: changes), by: caller, on: connection)
-            return Publication(department: department, year: year, published: published, inputsChanged: inputsChanged)
+            try PlanWriter.apply(closing, by: caller, on: connection)
+            return Publication(department: department, year: year, published: published, inputsChanged: snapshot.inputsChanged)
         }
     }
 }

@@ -25,8 +25,18 @@ enum PlanWriter {
     ) throws -> Applied {
         var applied = Applied()
         var parts: [(name: String, statement: SQL)] = []
+        // Consecutive new entries go in one INSERT per table.
+        var pending: [NewEntry] = []
         for (index, write) in plan.writes.enumerated() {
+            if case .insertEntry(let entry) = write {
+                pending.append(entry)
+                continue
+            }
+            try EntryRows.insert(pending, on: connection)
+            pending = []
             switch write {
+            case .insertEntry:
+                break  // collected above
             case .setEntryState(let id, let state):
                 let stamp: SQL = switch state {
                 case .approved: ", approved_at = now()"
@@ -47,8 +57,15 @@ enum PlanWriter {
                     entry.content, id: entry.id, year: entry.year, unit: entry.unitCode, revision: entry.revision,
                     supersedes: entry.supersedes, state: entry.state, reviseReason: reason, on: connection)
                 applied.versions[entry.id] = entry.version
+            case .replaceDraftContent(let id, let content, let fromVersion):
+                applied.versions[id] = try EntryRows.replace(id, with: content, fromVersion: fromVersion, on: connection)
+            case .grantWaiver(let entryID, let rule, let reason):
+                try grantWaiver(entryID, rule: rule, reason: reason, by: caller, on: connection)
+            case .setControlFigure(let unit, let year, let amount):
+                try setControlFigure(unit: unit, year: year, amount: amount, by: caller, on: connection)
             }
         }
+        try EntryRows.insert(pending, on: connection)
 
         if !plan.events.isEmpty {
             var heads = heads
@@ -107,5 +124,21 @@ enum PlanWriter {
             result.append(fragment)
         }
         return result
+    }
+
+    static func grantWaiver(_ entryID: UUID, rule: RuleCode, reason: String, by caller: Caller, on connection: PostgresConnection) throws {
+        // Workflow refused a second waiver of the rule under the entry's lock; the unique key
+        // is the last line of defence.
+        try connection.query("""
+            INSERT INTO waivers (entry_id, rule, reason, granted_by)
+            VALUES (\(entryID), \(rule.rawValue), \(reason), \(caller.actor.name))
+            """)
+    }
+
+    static func setControlFigure(unit: String, year: Int, amount: Money, by caller: Caller, on connection: PostgresConnection) throws {
+        try connection.query("""
+            INSERT INTO control_figures (unit_code, year, amount, set_by) VALUES (\(unit), \(year), \(amount), \(caller.actor.name))
+            ON CONFLICT (unit_code, year) DO UPDATE SET amount = EXCLUDED.amount, set_by = EXCLUDED.set_by, set_at = now()
+            """)
     }
 }

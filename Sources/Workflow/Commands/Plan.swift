@@ -28,6 +28,19 @@ public enum PlannedWrite: Sendable, Hashable {
     /// A new revision of an entry, stored as `entry` says (its id, revision, state, content and
     /// the revision it supersedes), with the reason it was opened.
     case insertRevision(BudgetEntry, reason: String?)
+
+    // MARK: Drafts, waivers and control figures (SaveDraftsCommand, ReplaceDraftCommand,
+    // WaiveCommand, SetControlFigureCommand)
+
+    /// A new entry row with its children (a first revision, or a revision of a stored one).
+    case insertEntry(NewEntry)
+    /// A draft's content and children replaced; its version goes from `fromVersion` to the next
+    /// (the row is locked, so nothing else moved it).
+    case replaceDraftContent(id: UUID, content: EntryDraft, fromVersion: Int)
+    /// A waiver of `rule` for one entry revision, granted by the caller, with its reason.
+    case grantWaiver(entryID: UUID, rule: RuleCode, reason: String)
+    /// A unit-year's control figure set or changed by the caller.
+    case setControlFigure(unit: String, year: Int, amount: Money)
 }
 
 /// One audit event to append. Chain position, time, hashes and signature are the appender's.

@@ -17,8 +17,13 @@ extension EntriesController {
             let saved: [EntryService.Saved]
             switch format {
             case .blp:
-                // Decoded while it is stored: see `blpDrafts`.
-                saved = try await entries.saveDrafts(from: blpDrafts(body, unit: unit, year: year), unit: unit, year: year, by: caller)
+                // Decoded by Persistence's worker while earlier drafts are stored.
+                do {
+                    saved = try await entries.saveDrafts(
+                        from: .blp(body, unit: unit, year: year, limits: limits.blp), unit: unit, year: year, by: caller)
+                } catch let refusal as BLPBatchTooLarge {
+                    throw Self.tooLarge(refusal)
+                }
             case .json:
                 let inputs = try decodeDrafts(body, format: format, unit: unit, year: year)
                 saved = try await entries.saveDrafts(inputs, unit: unit, year: year, by: caller)

@@ -44,46 +44,19 @@ extension EntriesController {
         }
     }
 
-    /// A BLP batch's drafts, decoded a piece of the body at a time while the previous pieces are
-    /// checked and stored; the errors are those `decodeDrafts` reports for the whole body.
-    func blpDrafts(_ body: [UInt8], unit: String, year: Int) -> DraftSource {
-        let limits = limits.blp
-        return DraftSource { send in
-            var decoder = BLPEntryDecoder(unit: unit, year: year, limits: limits)
-            var pending: [EntryService.DraftInput] = []
-            var count = 0
-            var start = 0
-            while start < body.count {
-                let end = min(start + 64 * 1024, body.count)
-                decoder.consume(body[start..<end])
-                start = end
-                guard !decoder.hasErrors else { continue }  // nothing will be stored; read on for every error
-                pending += decoder.takeEntries().map { .init(draft: $0.draft, line: $0.line) }
-                if pending.count >= EntryService.bulkPiece {
-                    count += pending.count
-                    guard send(pending) else { return }
-                    pending = []
-                }
-            }
-            let decoded = decoder.finish()
-            pending += decoded.entries.map { .init(draft: $0.draft, line: $0.line) }
-            try Self.check(decoded, entries: count + pending.count)
-            _ = send(pending)
+    /// 413 when a BLP batch broke a limit, 422 when a line is bad or there is no entry at all.
+    static func check(_ decoded: BLPEntryMapping.Decoded, entries: Int) throws {
+        do {
+            try BLPEntryMapping.checkBatch(decoded, entries: entries)
+        } catch let refusal as BLPBatchTooLarge {
+            throw tooLarge(refusal)
         }
     }
 
-    /// 413 when a BLP batch broke a limit, 422 when a line is bad or there is no entry at all.
-    static func check(_ decoded: BLPEntryMapping.Decoded, entries: Int) throws {
-        if let limit = decoded.errors.first(where: { $0.code == .lineTooLong || $0.code == .tooManyRecords }) {
-            throw APIError(status: .contentTooLarge, code: "too_large", message: limit.reason,
-                           details: [ErrorDetail(line: limit.line, field: limit.field, message: limit.reason)])
-        }
-        guard decoded.isValid else {
-            throw WorkflowError.invalidInput(
-                "the batch has \(decoded.errors.count) bad line(s); nothing was stored",
-                details: decoded.errors.map { ErrorDetail(line: $0.line, field: $0.field, message: $0.reason) })
-        }
-        guard entries > 0 else { throw WorkflowError.invalidInput("the batch has no entry records") }
+    static func tooLarge(_ refusal: BLPBatchTooLarge) -> APIError {
+        let limit = refusal.error
+        return APIError(status: .contentTooLarge, code: "too_large", message: limit.reason,
+                        details: [ErrorDetail(line: limit.line, field: limit.field, message: limit.reason)])
     }
 
     /// The one entry a PUT sends, with the `unit`/`year` it names.
