@@ -143,12 +143,13 @@ struct EntryActionPathTests {
 
         // COPY: the batch path of an import.
         let ids: [UUID] = try await batch.db.pool.transaction { connection in
-            var preparer = EntryService.BatchPreparer(
-                unit: "201002", department: "201", year: 2020, caller: caller, now: at, auditKey: connection.auditKey)
+            let command = try SaveDraftsCommand(
+                actor: caller.actor, unit: "201002", scope: EntryScope(unitCode: "201002", departmentCode: "201"), year: 2020)
+            var preparer = EntryService.BatchPreparer(command: command, caller: caller, now: at, auditKey: connection.auditKey)
             let piece = try preparer.prepare(drafts)
-            #expect(preparer.details.isEmpty, "\(preparer.details)")
+            #expect(preparer.checker.problems.isEmpty, "\(preparer.checker.problems)")
             try EntryService.copy([try #require(piece.rows)], on: connection)
-            return piece.ids
+            return piece.saved.map(\.entry.id)
         }
         // One by one: each entry inserted, its event appended by the plan writer.
         try await one.db.pool.transaction { connection in
@@ -157,7 +158,7 @@ struct EntryActionPathTests {
                 try EntryRows.insert(draft, id: id, year: 2020, unit: "201002", revision: 1, supersedes: nil, on: connection)
                 try PlanWriter.apply(Plan(events: [PlannedEvent(
                     chain: AuditLog.entryChain(year: 2020, code: draft.code), action: "create", entryID: id, revision: 1,
-                    toState: EntryState.draft.rawValue, changes: EntryService.summary(of: draft))]),
+                    toState: EntryState.draft.rawValue, changes: draft.auditSummary)]),
                     by: caller, at: at, on: connection)
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Workflow
+import WorkflowFixtures
 
 @Suite("audit checkpoint serialization")
 struct AuditCheckpointTests {

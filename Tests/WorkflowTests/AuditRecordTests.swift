@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Workflow
+import WorkflowFixtures
 
 private let entryID = UUID(uuidString: "00112233-4455-6677-8899-AABBCCDDEEFF")!
 

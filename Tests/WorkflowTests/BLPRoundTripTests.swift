@@ -1,5 +1,6 @@
 import Testing
 import Workflow
+import WorkflowFixtures
 
 @Suite("BLP write → parse identity")
 struct BLPRoundTripTests {

@@ -1,4 +1,5 @@
 import Workflow
+import WorkflowFixtures
 
 /// SplitMix64: a tiny seeded generator so randomized BLP tests replay exactly.
 struct BLPTestRNG: RandomNumberGenerator {

@@ -1,5 +1,6 @@
 import Testing
 import Workflow
+import WorkflowFixtures
 
 @Suite("BLP writer and response lines")
 struct BLPWriterTests {

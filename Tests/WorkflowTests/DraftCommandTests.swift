@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Workflow
+import WorkflowFixtures
 
 /// Creating/replacing drafts, waivers and control figures, decided in Workflow: command × role
 /// × state against tables written here.

@@ -1,5 +1,6 @@
 import Testing
 import Workflow
+import WorkflowFixtures
 
 /// The permission table written out cell by cell (`ok` allowed, `403` forbidden) and checked
 /// against `Permission.of` for every role × operation; the operations and roles of the table

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Workflow
+import WorkflowFixtures
 
 /// Publishing a department-year, decided in Workflow.
 @Suite("publish command")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Workflow
+import WorkflowFixtures
 
 /// The storage rule (which violations keep even a draft from being stored), decided by the check
 /// that finds the violation, never by its wording.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Workflow
+import WorkflowFixtures
 
 private let officer = actor(.officer, inScope: true)
 private let departmentReviewer = actor(.departmentReviewer, inScope: true)

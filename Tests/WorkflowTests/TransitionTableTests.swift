@@ -1,5 +1,6 @@
 import Testing
 import Workflow
+import WorkflowFixtures
 
 /// SPEC §3 written out cell by cell and checked against `Transition.decide` for every
 /// state × action × role × (actor in scope, actor out of scope).
