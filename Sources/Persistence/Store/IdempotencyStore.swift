@@ -7,8 +7,9 @@ import Workflow
 /// `begin` claims the key; a retry of a finished request gets the stored response, a retry while
 /// the first is still running gets `.inProgress`, and the same key with a different body is refused.
 /// The claimed request's change is made through a service given the claim (`EntryService.applying`),
-/// whose read-write transactions mark the key applied in the same transaction as the change: a retry after a crash between that commit and `finish` gets `.appliedWithoutResponse`
-/// rather than running the change again. An unapplied claim left behind by a crashed server expires
+/// whose read-write transactions mark the key applied in the same transaction as the change: a
+/// retry after a crash between that commit and `finish` gets `.appliedWithoutResponse` rather
+/// than running the change again. An unapplied claim left behind by a crashed server expires
 /// after `staleAfter`, so it cannot block forever; each claim has its own token, so a run whose claim
 /// was taken over can no longer apply its change or store its answer.
 public struct IdempotencyStore: Sendable {
