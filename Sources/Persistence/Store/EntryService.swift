@@ -113,16 +113,16 @@ public struct EntryService: Sendable {
     }
 
     /// Replaces one draft by id; `expectedVersion` must match (If-Match), or `staleVersion`.
-    /// `mustMatch` names what the request says about the stored entry that disagrees with it
-    /// (a `unit=` or `year=` sent along): any of it refuses the change.
+    /// `claimed` is where the request says the entry is (a `unit=` or `year=` sent along); any
+    /// disagreement refuses the change (Workflow judges it, under the entry's lock).
     public func replaceDraft(
         _ id: UUID, with draft: EntryDraft, expectedVersion: Int, by caller: Caller,
-        mustMatch: @escaping @Sendable (BudgetEntry) -> [ErrorDetail] = { _ in [] }
+        claimed: ClaimedPlace = .init()
     ) async throws -> BudgetEntry {
         try await transaction { connection in
             let (plan, after) = try ReplaceDraftCommand.decide(
                 actor: caller.actor, entry: try EntryRows.load(id, lock: true, on: connection), with: draft,
-                expectedVersion: expectedVersion, disagreements: mustMatch)
+                expectedVersion: expectedVersion, claimed: claimed)
             try PlanWriter.apply(plan, by: caller, on: connection)
             return after
         }

@@ -176,14 +176,14 @@ public struct SaveDraftsCommand: Sendable {
 /// Replacing one draft by id (PUT with If-Match): the entry as stored (nil when it does not
 /// exist) is its snapshot.
 public enum ReplaceDraftCommand {
-    /// `disagreements` are what the request says about the stored entry that does not hold (a
-    /// `unit=` or `year=` sent along): any of it refuses the change.
+    /// `claimed` is what the request says about where the entry is (a `unit=` or `year=` sent
+    /// along): any disagreement with the stored entry refuses the change.
     public static func decide(
-        actor: Actor, entry: BudgetEntry?, with draft: EntryDraft, expectedVersion: Int, disagreements: (BudgetEntry) -> [ErrorDetail]
+        actor: Actor, entry: BudgetEntry?, with draft: EntryDraft, expectedVersion: Int, claimed: ClaimedPlace = .init()
     ) throws(WorkflowError) -> (plan: Plan, entry: BudgetEntry) {
         guard let entry, Transition.canRead(actor, entry.scope) else { throw .notFound(resource: "entry") }
         guard actor.role == .officer else { throw .forbidden("only a unit's officer edits entries") }
-        let disagreements = disagreements(entry)
+        let disagreements = claimed.disagreements(unit: entry.unitCode, year: entry.year, what: "the entry's")
         if let first = disagreements.first { throw .invalidInput(first.message, details: disagreements) }
         guard entry.version == expectedVersion else { throw .staleVersion(expected: expectedVersion, actual: entry.version) }
         guard entry.state == .draft else {

@@ -39,14 +39,7 @@ extension EntriesController {
 
     /// `unit`/`year` of a sent entry that disagree with the path's or the stored entry's.
     static func disagreements(_ sent: EntryJSON.SentDraft, unit: String?, year: Int?, what: String) -> [ErrorDetail] {
-        var details: [ErrorDetail] = []
-        if let given = sent.unit, !given.isEmpty, let unit, given != unit {
-            details.append(ErrorDetail(field: "unit", message: "unit \(given.prefix(40)) disagrees with \(what) unit \(unit)"))
-        }
-        if let given = sent.year, let year, given != year {
-            details.append(ErrorDetail(field: "year", message: "year \(given) disagrees with \(what) year \(year)"))
-        }
-        return details
+        ClaimedPlace(unit: sent.unit, year: sent.year).disagreements(unit: unit, year: year, what: what)
     }
 
     static let actionSchema = BLPSchema([BLPSchema.RecordType("action", keys: ["reason"])])

@@ -24,7 +24,7 @@ extension EntriesController {
         let sent = try replacementDraft(body, format: format)
         let entry = try await entries.replaceDraft(
             id, with: sent.draft, expectedVersion: version, by: caller,
-            mustMatch: { stored in Self.disagreements(sent, unit: stored.unitCode, year: stored.year, what: "the entry's") })
+            claimed: ClaimedPlace(unit: sent.unit, year: sent.year))
         return try Self.entryReply(entry, format: replyFormat).response
     }
 
