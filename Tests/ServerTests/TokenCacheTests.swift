@@ -125,4 +125,19 @@ struct TokenCacheTests {
         cache.store(caller, for: TokenDigest(token: "t4"), expiresIn: nil, generation: stale)
         #expect(cache.count == 0)
     }
+
+    @Test("a cached token's time left counts from when the database was asked, not from when the answer came")
+    func countedFromTheQuestion() {
+        let cache = TokenCache()
+        cache.setListening(true)
+        let caller = Caller(actor: Actor(name: "a", role: .auditor), channel: .api)
+        let digest = TokenDigest(token: "slow")
+        let asked = ContinuousClock.now
+        guard case .miss(let generation?) = cache.lookup(digest, now: asked) else { Issue.record("no generation"); return }
+        // The database said 2 s were left, and its answer took 1.5 s to arrive.
+        let answered = asked + .milliseconds(1500)
+        cache.store(caller, for: digest, expiresIn: .seconds(2), generation: generation, asked: asked, now: answered)
+        #expect(cache.lookup(digest, now: asked + .milliseconds(1900)) == .hit(caller))
+        #expect(cache.lookup(digest, now: asked + .milliseconds(2100)) != .hit(caller), "served past the token's expiry")
+    }
 }

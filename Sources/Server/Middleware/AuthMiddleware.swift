@@ -43,8 +43,11 @@ struct AuthMiddleware: RouterMiddleware {
         case .hit(let caller):
             return caller
         case .miss(let generation):
+            // The time left is counted from before the question: the answer's own latency must
+            // not stretch a cached token past its expiry.
+            let asked = ContinuousClock.now
             guard let found = try await admin.authentication(token: token, channel: .api) else { return nil }
-            if let generation { tokens.store(found.caller, for: digest, expiresIn: found.expiresIn, generation: generation) }
+            if let generation { tokens.store(found.caller, for: digest, expiresIn: found.expiresIn, generation: generation, asked: asked) }
             return found.caller
         }
     }

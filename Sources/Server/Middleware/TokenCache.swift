@@ -32,7 +32,7 @@ final class TokenCache: Sendable {
     }
 
     /// What a lookup found: the caller, or the generation to store the database's answer under.
-    enum Lookup {
+    enum Lookup: Equatable {
         case hit(Caller)
         case miss(generation: UInt64?)
     }
@@ -48,9 +48,13 @@ final class TokenCache: Sendable {
         }
     }
 
-    /// Keeps an answer read at `generation`, unless a flush came in between.
-    func store(_ caller: Caller, for digest: TokenDigest, expiresIn: Duration?, generation: UInt64, now: ContinuousClock.Instant = .now) {
-        let until = now + min(lifetime, expiresIn ?? lifetime)
+    /// Keeps an answer read at `generation`, unless a flush came in between. `asked` is when the
+    /// database was asked: `expiresIn` counts from then, not from when the answer arrived.
+    func store(
+        _ caller: Caller, for digest: TokenDigest, expiresIn: Duration?, generation: UInt64,
+        asked: ContinuousClock.Instant = .now, now: ContinuousClock.Instant = .now
+    ) {
+        let until = asked + min(lifetime, expiresIn ?? lifetime)
         state.withLock { state in
             guard state.listening, state.generation == generation, until > now else { return }
             if state.entries.count >= capacity {
