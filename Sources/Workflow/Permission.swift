@@ -20,6 +20,9 @@ public enum Permission: Sendable, Hashable {
         case setControlFigure = "set control figures"
         case waive = "waive rules"
         case publish
+        /// Baseline figures and narrative of a department-year's disclosure (a department
+        /// reviewer only for their own department: scope is checked afterwards).
+        case setDisclosureInputs = "set disclosure inputs"
     }
 
     /// The table. No `default:`: a new role or operation must be decided case by case.
@@ -73,6 +76,12 @@ public enum Permission: Sendable, Hashable {
             case .financeReviewer: .allowed
             case .officer, .departmentReviewer, .auditor, .admin:
                 .forbidden("only the finance bureau publishes")
+            }
+        case .setDisclosureInputs:
+            switch role {
+            case .financeReviewer, .departmentReviewer: .allowed
+            case .officer, .auditor, .admin:
+                .forbidden("only the department's reviewer or the finance bureau sets disclosure inputs")
             }
         }
     }

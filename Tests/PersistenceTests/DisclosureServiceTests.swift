@@ -75,6 +75,29 @@ struct DisclosureServiceTests {
         #expect(read.procurement.items.map(\.item) == ["台式计算机", "打印机"])
     }
 
+    @Test("disclosure inputs: the permission table decides the role, then scope hides other departments")
+    func whoSetsInputs() async throws {
+        let f = try await Fixture.make()
+        let service = DisclosureService(pool: f.db.pool)
+        let inputs = BLPEntryMapping.DisclosureInputs(baseline: [:], narrative: ["duties": "部门职责"])
+        for caller in [f.officer, f.auditor] {
+            await #expect(throws: WorkflowError.forbidden("only the department's reviewer or the finance bureau sets disclosure inputs")) {
+                try await service.saveInputs(inputs, department: "201", year: 2020, by: caller)
+            }
+        }
+        let stranger = Caller(actor: Actor(name: "reviewer-202", role: .departmentReviewer, orgCode: "202"), channel: .api)
+        await #expect(throws: WorkflowError.notFound(resource: "department")) {
+            try await service.saveInputs(inputs, department: "201", year: 2020, by: stranger)
+        }
+        #expect(try await service.saveInputs(inputs, department: "201", year: 2020, by: f.reviewer).publication == nil)
+        let stored: String? = try await f.db.pool.withConnection { connection in
+            try connection.query("""
+                SELECT text FROM disclosure_narratives WHERE department_code = '201' AND year = 2020 AND section = 'duties'
+                """).first?.decode("text")
+        }
+        #expect(stored == "部门职责")
+    }
+
     @Test("a computed disclosure is served again until a publication (of entries or of changed inputs) or a new unit, made through any instance")
     func cache() async throws {
         let f = try await Fixture.make()

@@ -15,6 +15,7 @@ record an audit checkpoint    403      403                  ok                ok
 set control figures           403      403                  ok                403      403
 waive rules                   403      403                  ok                403      403
 publish                       403      403                  ok                403      403
+set disclosure inputs         403      ok                   ok                403      403
 """
 
 /// What each forbidden answer says (the services and the API show it as is).
@@ -27,6 +28,7 @@ private let messages: [Permission.Operation: @Sendable (Role) -> String] = [
     .setControlFigure: { _ in "only the finance bureau sets control figures" },
     .waive: { _ in "only the finance bureau waives rules" },
     .publish: { _ in "only the finance bureau publishes" },
+    .setDisclosureInputs: { _ in "only the department's reviewer or the finance bureau sets disclosure inputs" },
 ]
 
 private struct Cell: CustomTestStringConvertible, Sendable {

@@ -38,12 +38,10 @@ public struct DisclosureService: Sendable {
     public func saveInputs(
         _ inputs: BLPEntryMapping.DisclosureInputs, department: String, year: Int, by caller: Caller
     ) async throws -> SavedInputs {
-        switch caller.actor.role {
-        case .financeReviewer: break
-        case .departmentReviewer:
-            guard caller.actor.orgCode == department else { throw WorkflowError.notFound(resource: "department") }
-        case .officer, .auditor, .admin:
-            throw WorkflowError.forbidden("only the department's reviewer or the finance bureau sets disclosure inputs")
+        try Permission.require(caller.actor.role, .setDisclosureInputs)
+        // A department's reviewer sees no other department (as for entries: 404, not 403).
+        guard caller.actor.readScope.contains(EntryScope(unitCode: "", departmentCode: department)) else {
+            throw WorkflowError.notFound(resource: "department")
         }
         guard !inputs.baseline.isEmpty || !inputs.narrative.isEmpty else {
             throw WorkflowError.invalidInput("no baseline or narrative records given")
