@@ -24,8 +24,8 @@ public struct Fixture: Sendable {
         try await admin.verifyAudit(by: auditor, options: .init(keys: [try TestAuditKey.run().publicKey]))
     }
 
-    public static func make(poolSize: Int = 4) async throws -> Fixture {
-        let db = try await TestPostgres.makeDatabase(poolSize: poolSize)
+    public static func make(poolSize: Int = 4, acquireTimeout: Duration = .seconds(2)) async throws -> Fixture {
+        let db = try await TestPostgres.makeDatabase(poolSize: poolSize, acquireTimeout: acquireTimeout)
         let fixture = Fixture(db: db, entries: EntryService(pool: db.pool), admin: AdminService(pool: db.pool))
         let orgs = [
             Organization(code: "201", name: "中共保定市徐水区委办公室", kind: .department, nature: "行政", level: "正科", funding: "财政拨款"),

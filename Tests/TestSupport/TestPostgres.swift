@@ -29,7 +29,9 @@ public enum TestPostgres {
     }
 
     /// A new, empty database with a unique name; migrated unless asked otherwise.
-    public static func makeDatabase(migrated: Bool = true, poolSize: Int = 4) async throws -> TestDatabase {
+    public static func makeDatabase(
+        migrated: Bool = true, poolSize: Int = 4, acquireTimeout: Duration = .seconds(2)
+    ) async throws -> TestDatabase {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let admin = ConnectionPool(
             configuration: .init(connectionString: try conninfo(database: "postgres"), size: 1), logger: logger)
@@ -38,7 +40,8 @@ public enum TestPostgres {
         }
         await admin.shutdown()
         let database = TestDatabase(
-            name: String(name), conninfo: try conninfo(database: String(name)), poolSize: poolSize, auditKey: try TestAuditKey.run().key)
+            name: String(name), conninfo: try conninfo(database: String(name)), poolSize: poolSize, acquireTimeout: acquireTimeout,
+            auditKey: try TestAuditKey.run().key)
         if migrated { try await database.migrate() }
         return database
     }
@@ -54,10 +57,12 @@ public final class TestDatabase: Sendable {
     public let conninfo: String
     package let pool: ConnectionPool
 
-    init(name: String, conninfo: String, poolSize: Int, auditKey: AuditSigningKey) {
+    init(name: String, conninfo: String, poolSize: Int, acquireTimeout: Duration, auditKey: AuditSigningKey) {
         self.name = name
         self.conninfo = conninfo
-        pool = ConnectionPool(configuration: .init(connectionString: conninfo, size: poolSize, auditKey: auditKey), logger: TestPostgres.logger)
+        pool = ConnectionPool(
+            configuration: .init(connectionString: conninfo, size: poolSize, acquireTimeout: acquireTimeout, auditKey: auditKey),
+            logger: TestPostgres.logger)
     }
 
     @discardableResult
