@@ -23,11 +23,13 @@ public struct BudgetEntry: Sendable, Hashable, Identifiable {
     public var content: EntryDraft
     /// The earlier revision this one replaces when published (it then becomes `superseded`).
     public var supersedes: UUID?
+    /// The round it was prepared in (一上 or 二上); nil in a year run without rounds.
+    public var round: BudgetRound?
 
     /// An entry revision; a new one is revision 1, version 1, in `draft`.
     public init(
         id: UUID, year: Int, unitCode: String, departmentCode: String, revision: Int = 1, version: Int = 1,
-        state: EntryState = .draft, content: EntryDraft, supersedes: UUID? = nil
+        state: EntryState = .draft, content: EntryDraft, supersedes: UUID? = nil, round: BudgetRound? = nil
     ) {
         self.id = id
         self.year = year
@@ -38,6 +40,7 @@ public struct BudgetEntry: Sendable, Hashable, Identifiable {
         self.state = state
         self.content = content
         self.supersedes = supersedes
+        self.round = round
     }
 
     /// Who may see and act on this entry (see ``Transition/canRead(_:_:)``).
@@ -49,7 +52,7 @@ public struct BudgetEntry: Sendable, Hashable, Identifiable {
 extension BudgetEntry: Codable {
     /// The API's flat entry object: identity and workflow fields beside the draft's fields.
     enum CodingKeys: String, CodingKey {
-        case id, year, revision, version, state, supersedes
+        case id, year, revision, version, state, supersedes, round
         case unitCode = "unit"
         case departmentCode = "department"
     }
@@ -64,6 +67,7 @@ extension BudgetEntry: Codable {
         version = try container.decode(Int.self, forKey: .version)
         state = try container.decode(EntryState.self, forKey: .state)
         supersedes = try container.decodeIfPresent(UUID.self, forKey: .supersedes)
+        round = try container.decodeIfPresent(BudgetRound.self, forKey: .round)
         content = try EntryDraft(from: decoder)
     }
 
@@ -77,6 +81,7 @@ extension BudgetEntry: Codable {
         try container.encode(version, forKey: .version)
         try container.encode(state, forKey: .state)
         try container.encode(supersedes?.uuidString.lowercased(), forKey: .supersedes)
+        try container.encode(round, forKey: .round)
         try content.encode(to: encoder)
     }
 }

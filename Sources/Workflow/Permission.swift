@@ -23,6 +23,8 @@ public enum Permission: Sendable, Hashable {
         /// Baseline figures and narrative of a department-year's disclosure (a department
         /// reviewer only for their own department: scope is checked afterwards).
         case setDisclosureInputs = "set disclosure inputs"
+        /// Opening, extending and closing the rounds of a year (一上, 一下, 二上, 二下).
+        case manageRounds = "manage the rounds calendar"
     }
 
     /// The table. No `default:`: a new role or operation must be decided case by case.
@@ -82,6 +84,12 @@ public enum Permission: Sendable, Hashable {
             case .financeReviewer, .departmentReviewer: .allowed
             case .officer, .auditor, .admin:
                 .forbidden("only the department's reviewer or the finance bureau sets disclosure inputs")
+            }
+        case .manageRounds:
+            switch role {
+            case .financeReviewer: .allowed
+            case .officer, .departmentReviewer, .auditor, .admin:
+                .forbidden("only the finance bureau opens, extends and closes rounds")
             }
         }
     }

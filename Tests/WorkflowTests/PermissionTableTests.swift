@@ -16,6 +16,7 @@ set control figures           403      403                  ok                40
 waive rules                   403      403                  ok                403      403
 publish                       403      403                  ok                403      403
 set disclosure inputs         403      ok                   ok                403      403
+manage the rounds calendar    403      403                  ok                403      403
 """
 
 /// What each forbidden answer says (the services and the API show it as is).
@@ -29,6 +30,7 @@ private let messages: [Permission.Operation: @Sendable (Role) -> String] = [
     .waive: { _ in "only the finance bureau waives rules" },
     .publish: { _ in "only the finance bureau publishes" },
     .setDisclosureInputs: { _ in "only the department's reviewer or the finance bureau sets disclosure inputs" },
+    .manageRounds: { _ in "only the finance bureau opens, extends and closes rounds" },
 ]
 
 private struct Cell: CustomTestStringConvertible, Sendable {

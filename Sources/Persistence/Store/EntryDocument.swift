@@ -101,6 +101,26 @@ public enum EntryDocument {
         }
     }
 
+    /// One entry as a read answers it (`GET /v1/entries/{id}`, `budgetctl show`): the entry's
+    /// object, plus `figures` by round (一上 / 二上 / 批复, change) in a year run in rounds.
+    public struct Read: Encodable, Sendable, Hashable {
+        public var entry: BudgetEntry
+        public var figures: RoundFigures?
+
+        public init(entry: BudgetEntry, figures: RoundFigures?) {
+            self.entry = entry
+            self.figures = figures
+        }
+
+        enum CodingKeys: String, CodingKey { case figures }
+
+        public func encode(to encoder: any Encoder) throws {
+            try entry.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(figures, forKey: .figures)
+        }
+    }
+
     /// `{"items": [...]}`, the API's envelope of a batch answer.
     public struct Items<Item: Encodable>: Encodable {
         public var items: [Item]

@@ -58,7 +58,7 @@ struct InsertValues: RowSink {
 extension EntryRows {
     static let entryColumns = TableColumns(table: "entries", names: [
         "id", "year", "unit_code", "department_code", "code", "revision", "supersedes", "name", "kind", "func_code",
-        "general", "fund", "state_capital", "special", "other", "plan", "purpose", "goals", "state", "revise_reason",
+        "general", "fund", "state_capital", "special", "other", "plan", "purpose", "goals", "state", "revise_reason", "round",
     ])
     static let itemColumns = TableColumns(table: "entry_items", names: ["entry_id", "position", "econ", "amount"])
     static let indicatorColumns = TableColumns(
@@ -86,6 +86,7 @@ extension EntryRows {
         sink.field(d.goals)
         sink.field(entry.state.rawValue)
         sink.field(entry.reviseReason)
+        sink.field(entry.round?.rawValue)
         sink.endRow()
     }
 

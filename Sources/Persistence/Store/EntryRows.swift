@@ -6,7 +6,7 @@ enum EntryRows {
     static let columns: SQL = """
         e.id, e.year, e.unit_code, e.department_code, e.code, e.revision, e.supersedes, e.name,
         e.kind, e.func_code, e.general, e.fund, e.state_capital, e.special, e.other,
-        array_to_string(e.plan, ',') AS plan, e.purpose, e.goals, e.state, e.version
+        array_to_string(e.plan, ',') AS plan, e.purpose, e.goals, e.state, e.version, e.round
         """
 
     static let from: SQL = "entries e JOIN organizations o ON o.code = e.unit_code"
@@ -32,7 +32,7 @@ enum EntryRows {
                                                   'price', x.price::text, 'quantity', trim_scale(x.quantity)::text,
                                                   'unit', x.unit) ORDER BY x.position)
                 FROM entry_procurement x WHERE x.entry_id = p.id), '[]'),
-            'purpose', p.purpose, 'revision', p.revision, 'special', p.special::text, 'state', p.state,
+            'purpose', p.purpose, 'revision', p.revision, 'round', p.round, 'special', p.special::text, 'state', p.state,
             'state_capital', p.state_capital::text, 'supersedes', p.supersedes, 'unit', p.unit_code,
             'version', p.version, 'year', p.year)::text
         """
@@ -56,7 +56,8 @@ enum EntryRows {
             id: try row.decode("id"), year: try row.decode("year"), unitCode: try row.decode("unit_code"),
             departmentCode: try row.decode("department_code"), revision: try row.decode("revision"),
             version: try row.decode("version"), state: state, content: content,
-            supersedes: try row.decode("supersedes", as: UUID?.self))
+            supersedes: try row.decode("supersedes", as: UUID?.self),
+            round: try row.decode("round", as: String?.self).flatMap(BudgetRound.init(rawValue:)))
     }
 
     /// Loads items, indicators and procurement for many entries in three queries.
@@ -105,11 +106,11 @@ enum EntryRows {
     /// Inserts a new revision row with its children (through the column lists COPY shares).
     static func insert(
         _ draft: EntryDraft, id: UUID, year: Int, unit: String, revision: Int, supersedes: UUID?,
-        state: EntryState = .draft, reviseReason: String? = nil, on connection: PostgresConnection
+        state: EntryState = .draft, reviseReason: String? = nil, round: BudgetRound? = nil, on connection: PostgresConnection
     ) throws {
         try insert([NewEntry(
             id: id, year: year, unitCode: unit, departmentCode: nil, revision: revision, supersedes: supersedes,
-            state: state, reviseReason: reviseReason, content: draft)], on: connection)
+            state: state, reviseReason: reviseReason, content: draft, round: round)], on: connection)
     }
 
     /// Replaces a draft's content and children, bumping its version; `fromVersion`, when given,

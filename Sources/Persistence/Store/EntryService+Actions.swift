@@ -185,6 +185,8 @@ extension EntryService {
                 (SELECT chain FROM head) AS head_chain,
                 (SELECT seq FROM head) AS head_seq,
                 (SELECT hash FROM head) AS head_hash,
+                \(YearRows.windowsJSON(year: "e.year")) AS rounds,
+                \(YearRows.today) AS today,
                 clock_timestamp() AS now
             FROM e
             """
@@ -217,7 +219,9 @@ extension EntryService {
             entry: entry,
             waived: Set((row["waived"] ?? "").split(separator: ",").compactMap { RuleCode(rawValue: String($0)) }),
             latestRevision: try row.decode("latest_revision", as: Int.self),
-            otherOpenRevision: try row.decode("other_open", as: Bool.self))
+            otherOpenRevision: try row.decode("other_open", as: Bool.self),
+            calendar: try YearRows.calendar(year: entry.year, json: row["rounds"]),
+            today: try YearRows.date(try row.decode("today")))
         if let approved = try row.decode("approved_id", as: UUID?.self) {
             snapshot.approvedRevision = RevisionReference(id: approved, revision: try row.decode("approved_revision", as: Int.self))
         }

@@ -159,7 +159,7 @@ extension EntryService {
     }
 
     /// Totals of a unit-year by kind, funding source and state.
-    public struct Summary: Sendable, Hashable, Codable {
+    public struct Summary: Sendable, Hashable, Encodable {
         public var unit: String
         public var year: Int
         /// Entries in force or in preparation: everything but discarded and superseded revisions.
@@ -170,6 +170,8 @@ extension EntryService {
         public var controlFigure: Money?
         /// The unit's department-year when it has approved entries awaiting publication (20-day clock).
         public var pendingPublication: DisclosureService.PendingPublication?
+        /// In a year run in rounds: the unit's totals 一上 / 二上 / 批复 side by side, with the change.
+        public var figures: RoundFigures?
 
         public struct StateTotal: Sendable, Hashable, Codable {
             public var count: Int
@@ -183,6 +185,7 @@ extension EntryService {
             case byState = "by_state"
             case controlFigure = "control_figure"
             case pendingPublication = "pending_publication"
+            case figures
         }
     }
 
@@ -214,6 +217,7 @@ extension EntryService {
                 """).first?.decode("amount", as: Money.self)
             summary.pendingPublication = try DisclosureService.pendingPublications(
                 department: scope.departmentCode, year: year, on: connection).first
+            summary.figures = try Self.roundTotals(unit: unit, year: year, on: connection)
             return summary
         }
     }

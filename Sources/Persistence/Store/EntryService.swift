@@ -34,8 +34,13 @@ public struct EntryService: Sendable {
     public func saveDrafts(from source: DraftSource, unit: String, year: Int, by caller: Caller) async throws -> [Saved] {
         try Validator.checkYear(year)  // the column's range, decided before a connection is taken
         return try await transaction { connection in
+            let scope = try Self.unitScope(unit, on: connection)
+            // The calendar is read (and held) only once the caller may write here, so a stranger
+            // learns nothing of it; an opening of a round waits for this batch, and it for one.
+            _ = try SaveDraftsCommand(actor: caller.actor, unit: unit, scope: scope, year: year)
+            let (calendar, today) = try YearRows.load(year, lock: true, on: connection)
             let command = try SaveDraftsCommand(
-                actor: caller.actor, unit: unit, scope: try Self.unitScope(unit, on: connection), year: year)
+                actor: caller.actor, unit: unit, scope: scope, year: year, calendar: calendar, today: today)
             let now: Timestamp = try connection.query("SELECT clock_timestamp() AS now").first!.decode("now")
             let handOff = Self.prepare(source, with: BatchPreparer(command: command, caller: caller, now: now, auditKey: connection.auditKey))
             defer { handOff.abandonAndWait() }
@@ -65,7 +70,7 @@ public struct EntryService: Sendable {
                         LATERAL (SELECT 1 FROM entries e WHERE e.year = \(year) AND e.code = c.code LIMIT 1) AS found
                     LIMIT 1
                     """)
-                if taken.count == 0 {
+                if taken.count == 0, command.acceptsNewCodes {
                     do {
                         try Self.copy(pieces.map { $0.rows! }, on: connection)
                     } catch let error as PostgresError where error.sqlState == .uniqueViolation {
@@ -106,7 +111,8 @@ public struct EntryService: Sendable {
         var current: [String: CurrentRevision] = [:]
         for (code, entry) in latest {
             current[code] = CurrentRevision(
-                id: entry.id, unitCode: entry.unitCode, state: entry.state, revision: entry.revision, version: entry.version)
+                id: entry.id, unitCode: entry.unitCode, state: entry.state, revision: entry.revision, version: entry.version,
+                round: entry.round)
         }
         for entry in replaceable { current[entry.content.code]?.content = entry.content }
         return current
@@ -120,9 +126,11 @@ public struct EntryService: Sendable {
         claimed: ClaimedPlace = .init()
     ) async throws -> BudgetEntry {
         try await transaction { connection in
+            let entry = try EntryRows.load(id, lock: true, on: connection)
+            let window = try entry.map { try YearRows.load($0.year, lock: false, on: connection) }
             let (plan, after) = try ReplaceDraftCommand.decide(
-                actor: caller.actor, entry: try EntryRows.load(id, lock: true, on: connection), with: draft,
-                expectedVersion: expectedVersion, claimed: claimed)
+                actor: caller.actor, entry: entry, with: draft,
+                expectedVersion: expectedVersion, claimed: claimed, calendar: window?.0, today: window?.1)
             try PlanWriter.apply(plan, by: caller, on: connection)
             return after
         }

@@ -55,7 +55,7 @@ enum PlanWriter {
             case .insertRevision(let entry, let reason):
                 try EntryRows.insert(
                     entry.content, id: entry.id, year: entry.year, unit: entry.unitCode, revision: entry.revision,
-                    supersedes: entry.supersedes, state: entry.state, reviseReason: reason, on: connection)
+                    supersedes: entry.supersedes, state: entry.state, reviseReason: reason, round: entry.round, on: connection)
                 applied.versions[entry.id] = entry.version
             case .replaceDraftContent(let id, let content, let fromVersion):
                 applied.versions[id] = try EntryRows.replace(id, with: content, fromVersion: fromVersion, on: connection)
@@ -63,6 +63,16 @@ enum PlanWriter {
                 try grantWaiver(entryID, rule: rule, reason: reason, by: caller, on: connection)
             case .setControlFigure(let unit, let year, let amount):
                 try setControlFigure(unit: unit, year: year, amount: amount, by: caller, on: connection)
+            case .openRound(let year, let round, let opensOn, let closesOn):
+                try YearRows.open(year: year, round: round, opensOn: opensOn, closesOn: closesOn, by: caller, on: connection)
+            case .extendRound(let year, let round, let closesOn):
+                try YearRows.extend(year: year, round: round, closesOn: closesOn, on: connection)
+            case .closeRound(let year, let round):
+                try YearRows.close(year: year, round: round, on: connection)
+            case .freezeFirstUpFigures(let year, let entries):
+                try YearRows.freezeFirstUp(year: year, entries: entries, on: connection)
+            case .carryIntoSecondUp(let year, let entries):
+                try YearRows.carryIntoSecondUp(year: year, entries: entries, on: connection)
             }
         }
         try EntryRows.insert(pending, on: connection)

@@ -60,6 +60,7 @@ func buildRouter(
     let entries = EntryService(pool: pool)
     EntriesController(entries: entries, idempotency: IdempotentRequest(store: IdempotencyStore(pool: pool), entries: entries), limits: limits)
         .addRoutes(to: v1)
+    YearsController(years: YearService(pool: pool)).addRoutes(to: v1)
     let disclosures = DisclosureController(disclosures: DisclosureService(pool: pool), limits: limits)
     disclosures.addInputRoutes(to: v1)
     disclosures.addPublicRoutes(to: router)

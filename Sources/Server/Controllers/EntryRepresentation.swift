@@ -52,7 +52,7 @@ enum EntryJSON {
         static let allowed: Set<String> = [
             "code", "name", "kind", "function_code", "general", "fund", "state_capital", "special", "other", "amount",
             "purpose", "plan", "goals", "items", "indicators", "procurement",
-            "id", "year", "unit", "department", "state", "version", "revision", "supersedes",
+            "id", "year", "unit", "department", "state", "version", "revision", "supersedes", "round", "figures",
         ]
         /// The keys of the elements of each list field.
         static let allowedInLists: [String: Set<String>] = [

@@ -11,6 +11,8 @@ import Foundation
 /// 3. state — an action not possible from the current state gets ``WorkflowError/illegalTransition(state:action:)``;
 /// 4. reason — `reject` and `revise` need a non-blank reason within ``TextLimits/reason``;
 /// 5. version — a stale `expectedVersion` (If-Match) gets ``WorkflowError/staleVersion(expected:actual:)``;
+///    then, for `submit` in a year run in rounds, the window: outside an open 一上/二上 (or the
+///    entry's own round) gets ``WorkflowError/conflict(_:)`` naming the round and its dates;
 /// 6. rules — `submit` and `approve` with any violation (waivers removed; V7 at the finance
 ///    bureau's approval) get ``WorkflowError/validationFailed(_:)``; a `revise` while another
 ///    revision is being worked on gets ``WorkflowError/conflict(_:)``.
@@ -68,6 +70,9 @@ public struct EntryActionCommand: Sendable, Hashable {
         let (step, reason) = try Transition.allowedStep(actor, entry.scope, action, from: entry.state, reason: reason)
         if let expectedVersion, expectedVersion != entry.version {
             throw .staleVersion(expected: expectedVersion, actual: entry.version)
+        }
+        if action == .submit, let calendar = snapshot.calendar, let today = snapshot.today {
+            try calendar.checkEntryChange(round: entry.round, on: today)
         }
         if step.needsRules {
             var context = ValidationContext(waived: snapshot.waived)
@@ -136,13 +141,18 @@ public struct EntryActionSnapshot: Sendable, Hashable {
     public var otherOpenRevision: Bool
     /// Another revision of the code that is approved (read when the step approves).
     public var approvedRevision: RevisionReference?
+    /// The year's calendar of rounds and today (Asia/Shanghai), read for `submit`: in a managed
+    /// year an entry is submitted only within its round's window. Nil: not read (no check).
+    public var calendar: YearCalendar?
+    public var today: CalendarDate?
 
     /// The states of a revision being worked on: at most one per code (a `revise` needs none).
     public static let openStates: [EntryState] = [.draft, .departmentReview, .financeReview]
 
     public init(
         entry: BudgetEntry, waived: Set<RuleCode> = [], controlFigure: ControlFigureStanding? = nil,
-        latestRevision: Int? = nil, otherOpenRevision: Bool = false, approvedRevision: RevisionReference? = nil
+        latestRevision: Int? = nil, otherOpenRevision: Bool = false, approvedRevision: RevisionReference? = nil,
+        calendar: YearCalendar? = nil, today: CalendarDate? = nil
     ) {
         self.entry = entry
         self.waived = waived
@@ -150,6 +160,8 @@ public struct EntryActionSnapshot: Sendable, Hashable {
         self.latestRevision = latestRevision ?? entry.revision
         self.otherOpenRevision = otherOpenRevision
         self.approvedRevision = approvedRevision
+        self.calendar = calendar
+        self.today = today
     }
 }
 

@@ -12,10 +12,12 @@ public struct NewEntry: Sendable, Hashable {
     public var state: EntryState
     public var reviseReason: String?
     public var content: EntryDraft
+    /// The round it is prepared in; nil in a year run without rounds.
+    public var round: BudgetRound?
 
     public init(
         id: UUID, year: Int, unitCode: String, departmentCode: String?, revision: Int = 1, supersedes: UUID? = nil,
-        state: EntryState = .draft, reviseReason: String? = nil, content: EntryDraft
+        state: EntryState = .draft, reviseReason: String? = nil, content: EntryDraft, round: BudgetRound? = nil
     ) {
         self.id = id
         self.year = year
@@ -26,5 +28,6 @@ public struct NewEntry: Sendable, Hashable {
         self.state = state
         self.reviseReason = reviseReason
         self.content = content
+        self.round = round
     }
 }

@@ -41,6 +41,20 @@ public enum PlannedWrite: Sendable, Hashable {
     case grantWaiver(entryID: UUID, rule: RuleCode, reason: String)
     /// A unit-year's control figure set or changed by the caller.
     case setControlFigure(unit: String, year: Int, amount: Money)
+
+    // MARK: The rounds calendar (OpenRoundCommand, ExtendRoundCommand, CloseRoundCommand)
+
+    /// A round's window added to the year's calendar, opened by the caller.
+    case openRound(year: Int, round: BudgetRound, opensOn: CalendarDate, closesOn: CalendarDate)
+    /// A round's last day moved (its version increases).
+    case extendRound(year: Int, round: BudgetRound, closesOn: CalendarDate)
+    /// A round closed now (`closed_at`), whatever its dates say.
+    case closeRound(year: Int, round: BudgetRound)
+    /// The listed 一上 entry revisions' figures frozen as stage 一上 (round_figures), in SQL.
+    case freezeFirstUpFigures(year: Int, entries: [UUID])
+    /// Each listed 一上 revision superseded and copied, children too, into a new draft revision of
+    /// round 二上, in SQL.
+    case carryIntoSecondUp(year: Int, entries: [CarriedEntry])
 }
 
 /// One audit event to append. Chain position, time, hashes and signature are the appender's.

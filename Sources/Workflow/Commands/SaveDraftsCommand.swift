@@ -21,8 +21,14 @@ public struct CurrentRevision: Sendable, Hashable {
     public var version: Int
     /// The stored content: needed (and loaded) only for the saving unit's drafts, which a batch replaces.
     public var content: EntryDraft?
+    /// The round it was prepared in (nil in a year run without rounds).
+    public var round: BudgetRound?
 
-    public init(id: UUID, unitCode: String, state: EntryState, revision: Int, version: Int, content: EntryDraft? = nil) {
+    public init(
+        id: UUID, unitCode: String, state: EntryState, revision: Int, version: Int, content: EntryDraft? = nil,
+        round: BudgetRound? = nil
+    ) {
+        self.round = round
         self.id = id
         self.unitCode = unitCode
         self.state = state
@@ -51,14 +57,25 @@ public struct SavedDraft: Sendable, Hashable {
 /// Its snapshot: the unit's scope, then the current revision of each code of the batch in the
 /// year. Codes are unique per year across all units; a code whose current revision is not a
 /// draft is refused (revise it first); another unit's code is reported as taken, unnamed.
+///
+/// In a year run in rounds (``YearCalendar/isManaged``) drafts are saved only while 一上 or 二上
+/// is open (else a conflict naming the round and its dates), and new entries carry that round.
+/// Once 二下 has started, existing drafts (revisions: 调剂, 追加) may still be saved, new codes not.
 public struct SaveDraftsCommand: Sendable {
     public let actor: Actor
     public let scope: EntryScope
     public let year: Int
+    /// The round new entries are prepared in; nil in an unmanaged year (and after 二上).
+    public let newEntryRound: BudgetRound?
+    /// False once the year's entry rounds are over (二下 started): only existing drafts are saved.
+    public let acceptsNewCodes: Bool
 
     /// Who may save drafts where: `year` is a fiscal year; the unit exists (`scope` is nil when
-    /// it does not) and is the actor's to see, or it is `notFound`; only its officer writes.
-    public init(actor: Actor, unit: String, scope: EntryScope?, year: Int) throws(WorkflowError) {
+    /// it does not) and is the actor's to see, or it is `notFound`; only its officer writes; in
+    /// a managed year, `calendar` has an entry round open `today` (or 二下 has started).
+    public init(
+        actor: Actor, unit: String, scope: EntryScope?, year: Int, calendar: YearCalendar? = nil, today: CalendarDate? = nil
+    ) throws(WorkflowError) {
         try Validator.checkYear(year)
         guard let scope, scope.unitCode == unit, Transition.canRead(actor, scope) else {
             throw .notFound(resource: "unit")
@@ -67,6 +84,20 @@ public struct SaveDraftsCommand: Sendable {
         self.actor = actor
         self.scope = scope
         self.year = year
+        if let calendar, let today, calendar.isManaged {
+            if let open = calendar.openEntryRound(on: today) {
+                newEntryRound = open
+                acceptsNewCodes = true
+            } else if calendar.inYearChanges(on: today) {
+                newEntryRound = nil
+                acceptsNewCodes = false
+            } else {
+                throw .conflict(calendar.closedMessage(on: today))
+            }
+        } else {
+            newEntryRound = nil
+            acceptsNewCodes = true
+        }
     }
 
     /// The drafts' own problems, found as a batch arrives piece by piece: the storage rule
@@ -121,14 +152,23 @@ public struct SaveDraftsCommand: Sendable {
             let draft = input.draft
             let chain = PlannedEvent.entryChain(year: year, code: draft.code)
             guard let existing = current[draft.code] else {
+                guard acceptsNewCodes else {
+                    decision.problems.append(ErrorDetail(line: input.line, field: "code",
+                        message: "no round of \(year) is open for new entries; only drafts of existing entries can be saved"))
+                    continue
+                }
                 let id = newID()
                 decision.plan.writes.append(.insertEntry(NewEntry(
-                    id: id, year: year, unitCode: scope.unitCode, departmentCode: scope.departmentCode, content: draft)))
+                    id: id, year: year, unitCode: scope.unitCode, departmentCode: scope.departmentCode, content: draft,
+                    round: newEntryRound)))
+                var changes = draft.auditSummary
+                changes["round"] = newEntryRound?.rawValue
                 decision.plan.events.append(PlannedEvent(
                     chain: chain, action: "create", entryID: id, revision: 1, toState: EntryState.draft.rawValue,
-                    changes: draft.auditSummary))
+                    changes: changes))
                 decision.saved.append(SavedDraft(line: input.line, entry: BudgetEntry(
-                    id: id, year: year, unitCode: scope.unitCode, departmentCode: scope.departmentCode, content: draft), created: true))
+                    id: id, year: year, unitCode: scope.unitCode, departmentCode: scope.departmentCode, content: draft,
+                    round: newEntryRound), created: true))
                 continue
             }
             guard existing.unitCode == scope.unitCode else {
@@ -141,13 +181,19 @@ public struct SaveDraftsCommand: Sendable {
                     message: "entry \(draft.code) is \(existing.state.rawValue); only a draft can be replaced (revise it to change it)"))
                 continue
             }
+            if acceptsNewCodes, let open = newEntryRound, (existing.round ?? .firstUp) != open {
+                decision.problems.append(ErrorDetail(line: input.line, field: "code",
+                    message: "entry \(draft.code) was prepared in round \((existing.round ?? .firstUp).rawValue); round \(open.rawValue) is open"))
+                continue
+            }
             decision.plan.writes.append(.replaceDraftContent(id: existing.id, content: draft, fromVersion: existing.version))
             decision.plan.events.append(PlannedEvent(
                 chain: chain, action: "edit", entryID: existing.id, revision: existing.revision,
                 fromState: existing.state.rawValue, toState: existing.state.rawValue, changes: before.auditChanges(to: draft)))
             decision.saved.append(SavedDraft(line: input.line, entry: BudgetEntry(
                 id: existing.id, year: year, unitCode: scope.unitCode, departmentCode: scope.departmentCode,
-                revision: existing.revision, version: existing.version + 1, state: existing.state, content: draft), created: false))
+                revision: existing.revision, version: existing.version + 1, state: existing.state, content: draft,
+                round: existing.round), created: false))
         }
         return decision
     }
@@ -179,7 +225,8 @@ public enum ReplaceDraftCommand {
     /// `claimed` is what the request says about where the entry is (a `unit=` or `year=` sent
     /// along): any disagreement with the stored entry refuses the change.
     public static func decide(
-        actor: Actor, entry: BudgetEntry?, with draft: EntryDraft, expectedVersion: Int, claimed: ClaimedPlace = .init()
+        actor: Actor, entry: BudgetEntry?, with draft: EntryDraft, expectedVersion: Int, claimed: ClaimedPlace = .init(),
+        calendar: YearCalendar? = nil, today: CalendarDate? = nil
     ) throws(WorkflowError) -> (plan: Plan, entry: BudgetEntry) {
         guard let entry, Transition.canRead(actor, entry.scope) else { throw .notFound(resource: "entry") }
         guard actor.role == .officer else { throw .forbidden("only a unit's officer edits entries") }
@@ -189,6 +236,7 @@ public enum ReplaceDraftCommand {
         guard entry.state == .draft else {
             throw .conflict("entry \(entry.content.code) is \(entry.state.rawValue); only a draft can be edited")
         }
+        if let calendar, let today { try calendar.checkEntryChange(round: entry.round, on: today) }
         guard draft.code == entry.content.code else {
             throw .invalidInput("the code of an entry cannot change (\(entry.content.code) → \(draft.code))",
                 details: [ErrorDetail(field: "code", message: "must stay \(entry.content.code)")])

@@ -23,7 +23,7 @@ enum EntryPresentation {
     }
 
     /// The full entry for `show`: fields, then items, indicators, procurement and history.
-    static func detail(_ entry: BudgetEntry, history: [AuditLog.StoredEvent]) -> String {
+    static func detail(_ entry: BudgetEntry, history: [AuditLog.StoredEvent], figures: RoundFigures? = nil) -> String {
         let c = entry.content
         var fields: [(String, String)] = [
             ("code", c.code), ("name", c.name), ("id", entry.id.uuidString.lowercased()),
@@ -32,11 +32,13 @@ enum EntryPresentation {
             ("revision", "\(entry.revision) (version \(entry.version))"),
         ]
         if let supersedes = entry.supersedes { fields.append(("revises", supersedes.uuidString.lowercased())) }
+        if let round = entry.round { fields.append(("round", round.rawValue)) }
         fields.append(("amount", c.amount.groupedYuan))
         for (source, amount) in c.sources.named where amount != .zero { fields.append(("  " + source, amount.groupedYuan)) }
         if !c.plan.isEmpty { fields.append(("plan", c.plan.map { Self.percent($0) }.joined(separator: " / ") + " (Mar / Jun / Oct / Dec)")) }
         if !c.purpose.isEmpty { fields.append(("purpose", c.purpose)) }
         if !c.goals.isEmpty { fields.append(("goals", c.goals)) }
+        if let figures, !figures.isEmpty { fields.append(("figures", Self.figures(figures))) }
         var out = keyValues(fields)
 
         if !c.items.isEmpty {
@@ -61,6 +63,13 @@ enum EntryPresentation {
             out += "\n\nhistory\n" + AuditPresentation.table(history, showChain: false)
         }
         return out
+    }
+
+    /// `一上 1,000.00 | 二上 1,200.00 | 批复 — | change +200.00`: figures by round side by side.
+    static func figures(_ figures: RoundFigures) -> String {
+        func show(_ amount: Money?) -> String { amount?.groupedYuan ?? "—" }
+        let change = figures.change.map { ($0 > .zero ? "+" : "") + $0.groupedYuan } ?? "—"
+        return "一上 \(show(figures.firstUp)) | 二上 \(show(figures.secondUp)) | 批复 \(show(figures.approved)) | change \(change)"
     }
 
     /// `30%`, `12.5%`: a plan percentage without trailing zeros.

@@ -9,7 +9,10 @@ extension EntriesController {
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let entry = try await entries.entry(try Self.id(context), for: caller)
-        return try Self.entryReply(entry, request: request).response
+        let format = try WireFormat.ofResponse(request, default: .json)
+        guard format == .json else { return try Self.entryReply(entry, format: format).response }
+        let read = EntryDocument.Read(entry: entry, figures: try await entries.figures(of: entry))
+        return try Reply.json(read, headers: [.eTag: Self.etag(entry.version)]).response
     }
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -50,7 +50,8 @@ extension EntriesController {
 
     /// An entry in BLP: a comment naming its id, state, version and revision, then its records.
     static func blpText(_ entry: BudgetEntry) throws -> String {
-        "# id=\(entry.id.uuidString.lowercased()) state=\(entry.state.rawValue) version=\(entry.version) revision=\(entry.revision)\n"
+        "# id=\(entry.id.uuidString.lowercased()) state=\(entry.state.rawValue) version=\(entry.version) revision=\(entry.revision)"
+            + (entry.round.map { " round=\($0.rawValue)" } ?? "") + "\n"
             + (try BLPWriter.document(BLPEntryMapping.records(for: entry.content, unit: entry.unitCode, year: entry.year)))
     }
 
