@@ -71,8 +71,9 @@ struct RoundCommandTests {
                 case ("ok", .success(let plan)), ("ok+close", .success(let plan)):
                     let previous = BudgetRound.allCases.last(where: { $0 < round })
                     let closes = expected == "ok+close"
-                    #expect(plan.writes.first == (closes ? .closeRound(year: 2021, round: previous!)
-                        : .openRound(year: 2021, round: round, opensOn: opens, closesOn: day("2020-10-31"))), "\(label)")
+                    let first: PlannedWrite = closes ? .closeRound(year: 2021, round: previous!)
+                        : .openRound(year: 2021, round: round, opensOn: opens, closesOn: day("2020-10-31"))
+                    #expect(plan.writes.first == first, "\(label)")
                     #expect(plan.writes.contains(.openRound(year: 2021, round: round, opensOn: opens, closesOn: day("2020-10-31"))), "\(label)")
                     #expect(plan.events.allSatisfy { $0.chain == "year:2021" }, "\(label)")
                     #expect(plan.events.contains { $0.action == "round.open" && $0.changes["round"] == round.rawValue }, "\(label)")
@@ -111,6 +112,7 @@ struct RoundCommandTests {
         }
         do {
             _ = try OpenRoundCommand(actor: finance, year: 2021, round: .firstUp, opensOn: day("2020-10-10"), until: day("2020-10-09"))
+            Issue.record("until before the first day was accepted")
         } catch {
             #expect(error.category == .invalidInput)
             #expect(error.details.first?.field == "until")

@@ -81,9 +81,9 @@ public struct YearService: Sendable {
         try Permission.require(caller.actor.role, .manageRounds)
         return try await change(year, by: caller) { snapshot, connection in
             let command = try OpenRoundCommand(actor: caller.actor, year: year, round: round, opensOn: opensOn ?? snapshot.today, until: until)
-            var snapshot = snapshot
-            if command.readsFirstUpEntries { snapshot.firstUpEntries = try YearRows.firstUpEntries(year, on: connection) }
-            return try command.decide(snapshot, newID: EntryService.randomUUID)
+            var loaded = snapshot
+            if command.readsFirstUpEntries { loaded.firstUpEntries = try YearRows.firstUpEntries(year, on: connection) }
+            return try command.decide(loaded, newID: EntryService.randomUUID)
         }
     }
 

@@ -19,7 +19,8 @@ public struct BLPResponseLine: Sendable, Equatable, CustomStringConvertible {
         id: String? = nil,
         state: String? = nil,
         version: Int? = nil,
-        revision: Int? = nil
+        revision: Int? = nil,
+        round: String? = nil
     ) -> BLPResponseLine {
         BLPResponseLine("ok", [
             ("line", line.map(String.init)),
@@ -28,6 +29,7 @@ public struct BLPResponseLine: Sendable, Equatable, CustomStringConvertible {
             ("state", state),
             ("version", version.map(String.init)),
             ("revision", revision.map(String.init)),
+            ("round", round),  // in a year run in rounds only
         ])
     }
 

@@ -51,7 +51,7 @@ struct Year: AsyncParsableCommand {
             try await reportingFailures {
                 try output.require([.table, .json])
                 let round = try BudgetRound.parse(self.round)
-                let opensOn = try from.map { text throws(WorkflowError) in try CalendarDate.parse(text, field: "from") }
+                let opensOn = try from.map { try CalendarDate.parse($0, field: "from") }
                 let closesOn = try CalendarDate.parse(until, field: "until")
                 let document = try await db.withSession(identity) { session in
                     let caller = try await session.caller(for: "year open")

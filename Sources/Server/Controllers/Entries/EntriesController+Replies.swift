@@ -64,7 +64,8 @@ extension EntriesController {
         case .blp:
             return .blp(BLPResponseLine.document(saved.map {
                 .ok(line: $0.line, code: $0.entry.content.code, id: $0.entry.id.uuidString.lowercased(),
-                    state: $0.entry.state.rawValue, version: $0.entry.version, revision: $0.entry.revision)
+                    state: $0.entry.state.rawValue, version: $0.entry.version, revision: $0.entry.revision,
+                    round: $0.entry.round?.rawValue)
             }), status: status)
         }
     }
