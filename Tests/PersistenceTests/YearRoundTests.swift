@@ -5,7 +5,7 @@ import Testing
 import Workflow
 
 /// Days around the database's today (Asia/Shanghai), as the windows are judged.
-private struct Days {
+struct YearDays {
     let today: CalendarDate
     func plus(_ days: Int) -> CalendarDate {
         var calendar = Calendar(identifier: .gregorian)
@@ -18,10 +18,10 @@ private struct Days {
 
 @Suite("the budget year's rounds on PostgreSQL")
 struct YearRoundTests {
-    static func setUp() async throws -> (Fixture, YearService, Days) {
+    static func setUp() async throws -> (Fixture, YearService, YearDays) {
         let f = try await Fixture.make()
         let years = YearService(pool: f.db.pool)
-        let days = Days(today: try await years.calendar(2021, for: f.auditor).today)
+        let days = YearDays(today: try await years.calendar(2021, for: f.auditor).today)
         return (f, years, days)
     }
 

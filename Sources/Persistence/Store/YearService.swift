@@ -111,7 +111,14 @@ public struct YearService: Sendable {
             let (calendar, today) = try YearRows.load(year, lock: false, on: connection)
             let plan = try decide(YearSnapshot(calendar: calendar, today: today), connection)
             do {
-                try PlanWriter.apply(plan, by: caller, on: connection)
+                // A carry has two events per entry: appended in pieces, each one INSERT within
+                // PostgreSQL's 65,535 parameters a statement.
+                let piece = 1_000
+                try PlanWriter.apply(Plan(writes: plan.writes, events: Array(plan.events.prefix(piece))), by: caller, on: connection)
+                for start in stride(from: piece, to: plan.events.count, by: piece) {
+                    let events = Array(plan.events[start..<min(start + piece, plan.events.count)])
+                    try PlanWriter.apply(Plan(events: events), by: caller, on: connection)
+                }
             } catch let error as PostgresError where error.sqlState == .uniqueViolation {
                 // Another opening of the same round committed while this one decided.
                 throw WorkflowError.conflict("the calendar of \(year) changed at the same moment; nothing was changed, retry")
