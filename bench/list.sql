@@ -19,7 +19,7 @@ SELECT p.year, p.code, p.revision, json_build_object(
                                           'price', x.price::text, 'quantity', trim_scale(x.quantity)::text,
                                           'unit', x.unit) ORDER BY x.position)
         FROM entry_procurement x WHERE x.entry_id = p.id), '[]'),
-    'purpose', p.purpose, 'revision', p.revision, 'special', p.special::text, 'state', p.state,
+    'purpose', p.purpose, 'revision', p.revision, 'round', p.round, 'special', p.special::text, 'state', p.state,
     'state_capital', p.state_capital::text, 'supersedes', p.supersedes, 'unit', p.unit_code,
     'version', p.version, 'year', p.year)::text AS doc
 FROM (SELECT e.* FROM entries e

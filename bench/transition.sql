@@ -12,7 +12,7 @@ BEGIN ISOLATION LEVEL READ COMMITTED;
 WITH e AS MATERIALIZED (
     SELECT e.id, e.year, e.unit_code, e.department_code, e.code, e.revision, e.supersedes, e.name,
            e.kind, e.func_code, e.general, e.fund, e.state_capital, e.special, e.other,
-           array_to_string(e.plan, ',') AS plan, e.purpose, e.goals, e.state, e.version
+           array_to_string(e.plan, ',') AS plan, e.purpose, e.goals, e.state, e.version, e.round
     FROM pgb.entries e JOIN organizations o ON o.code = e.unit_code
     WHERE e.id = (SELECT id FROM pgb.map WHERE n = :n) FOR UPDATE OF e
 ), ceiling AS MATERIALIZED (
@@ -45,6 +45,10 @@ SELECT e.id, e.revision, (e.state = 'draft')::int AS is_draft,
     (SELECT chain FROM head) AS chain,
     (SELECT seq FROM head) AS h_seq,
     (SELECT hash FROM head) AS h_hash,
+    (SELECT json_agg(json_build_object('round', b.round, 'opens_on', to_char(b.opens_on, 'YYYY-MM-DD'),
+                                       'closes_on', to_char(b.closes_on, 'YYYY-MM-DD'), 'closed', b.closed_at IS NOT NULL))
+     FROM budget_rounds b WHERE b.year = e.year)::text AS rounds,
+    to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') AS today,
     clock_timestamp() AS h_now
 FROM e \gset
 \if :is_draft
