@@ -31,12 +31,12 @@ private let openTable = """
 一下      closed    ok        ok
 二上      absent    409       409
 二上      upcoming  400       409
-二上      open      ok+close  409
+二上      open      ok+close  ok
 二上      past      ok        ok
 二上      closed    ok        ok
 二下      absent    409       409
 二下      upcoming  400       409
-二下      open      ok+close  409
+二下      open      ok+close  ok
 二下      past      ok        ok
 二下      closed    ok        ok
 """

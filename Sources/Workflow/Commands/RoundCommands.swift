@@ -85,10 +85,11 @@ extension PlannedEvent {
 /// it was opened and has started (一上 → 一下 → 二上 → 二下); `opensOn` is not before the
 /// previous round's first day. **Opening a round ends the previous one**: when the new round
 /// opens today (or earlier) and the previous one is still open, the previous one is closed now;
-/// a round scheduled to open later needs the previous one to have ended by then (its last day
-/// before `opensOn`, or closed). Opening 一下 freezes the 一上 figures (round_figures, stage 一上);
-/// opening 二上 carries every 一上 entry into 二上 as a new draft revision, superseding its 一上
-/// revision. Both happen when the command runs, whatever `opensOn` says.
+/// a round scheduled to open later needs the previous one to end before `opensOn`. Opening 一下
+/// freezes the 一上 figures (round_figures, stage 一上); opening 二上 carries every 一上 entry into
+/// 二上 as a new draft revision, superseding its 一上 revision. Both happen when the command runs,
+/// whatever `opensOn` says — so 一下 cannot be scheduled while 一上 is still open (entries made
+/// after the freeze would be missing from it); a carried draft waits for 二上's window to be edited.
 public struct OpenRoundCommand: Sendable, Hashable {
     public let year: Int
     public let round: BudgetRound
@@ -137,6 +138,11 @@ public struct OpenRoundCommand: Sendable, Hashable {
                 throw .conflict("round \(round.rawValue) of \(year) cannot open before round \(previousRound.rawValue) has started (\(previous.dates))")
             case .open where opensOn <= today:
                 closedPrevious = previousRound
+            case .open where round != .firstDown && opensOn > previous.closesOn:
+                break  // scheduled after the previous window ends; nothing of it is frozen
+            case .open where round == .firstDown:
+                throw .conflict(
+                    "round 一上 of \(year) is open until \(previous.closesOn); opening 一下 freezes the 一上 figures at once, so open it today (closing 一上) or once 一上 has ended")
             case .open:
                 throw .conflict(
                     "round \(previousRound.rawValue) of \(year) is open until \(previous.closesOn); round \(round.rawValue) can open today (closing it) or be scheduled after it ends")
