@@ -41,6 +41,9 @@ public enum PlannedWrite: Sendable, Hashable {
     case grantWaiver(entryID: UUID, rule: RuleCode, reason: String)
     /// A unit-year's control figure set or changed by the caller.
     case setControlFigure(unit: String, year: Int, amount: Money)
+    /// Control-figure cells of a department-year (`unit` nil) or of one of its units, set or
+    /// changed by the caller (SetDepartmentFiguresCommand, AllocateUnitFiguresCommand).
+    case setControlCells(year: Int, department: String, unit: String?, cells: [ControlCell: Money])
 }
 
 /// One audit event to append. Chain position, time, hashes and signature are the appender's.
