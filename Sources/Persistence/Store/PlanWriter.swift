@@ -63,6 +63,8 @@ enum PlanWriter {
                 try grantWaiver(entryID, rule: rule, reason: reason, by: caller, on: connection)
             case .setControlFigure(let unit, let year, let amount):
                 try setControlFigure(unit: unit, year: year, amount: amount, by: caller, on: connection)
+            case .setControlCells(let year, let department, let unit, let cells):
+                try ControlRows.write(year: year, department: department, unit: unit, cells: cells, by: caller, on: connection)
             }
         }
         try EntryRows.insert(pending, on: connection)

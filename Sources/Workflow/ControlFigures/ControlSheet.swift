@@ -57,3 +57,9 @@ public struct ControlSheet: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension ControlSheet {
+    /// The states whose entries use control figures: in review, approved or published (each
+    /// code once, at its latest revision in one of them).
+    public static let usedStates: [EntryState] = [.departmentReview, .financeReview, .approved, .published]
+}
