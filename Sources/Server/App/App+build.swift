@@ -62,6 +62,7 @@ func buildRouter(
         .addRoutes(to: v1)
     let disclosures = DisclosureController(disclosures: DisclosureService(pool: pool), limits: limits)
     disclosures.addInputRoutes(to: v1)
+    ControlFiguresController(admin: admin).addRoutes(to: v1)
     disclosures.addPublicRoutes(to: router)
     routes.load(router.routes)
     return router

@@ -27,6 +27,18 @@ public struct ControlSheet: Sendable, Hashable, Codable {
             self.used = used
             remaining = ceiling.map { Money(fen: $0.fen &- used.fen) }
         }
+
+        enum CodingKeys: String, CodingKey { case cell, ceiling, allocated, used, remaining }
+
+        /// Every key always present: a cell without a figure says `"ceiling": null`.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(cell, forKey: .cell)
+            try container.encode(ceiling, forKey: .ceiling)
+            if let allocated { try container.encode(allocated, forKey: .allocated) }
+            try container.encode(used, forKey: .used)
+            try container.encode(remaining, forKey: .remaining)
+        }
     }
 
     /// A sheet of every cell from the figures set, the units' allocations (a department's sheet)
