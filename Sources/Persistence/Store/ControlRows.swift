@@ -74,33 +74,69 @@ enum ControlRows {
     static func usage(
         year: Int, department: String, unit: String? = nil, except code: String? = nil, on connection: PostgresConnection
     ) throws -> Sheets {
+        var sheets: Sheets = [:]
+        for row in try connection.query(usageStatement(year: year, department: department, unit: unit, except: code, groupBy: "unit_code")) {
+            guard let cell = ControlCell(rawValue: try row.decode("cell")) else { continue }
+            sheets[try row.decode("unit_code"), default: [:]][cell] = try row.decode("used", as: Money.self)
+        }
+        return sheets
+    }
+
+    /// What a unit's saved drafts are warned against, in a managed year: its figures and its
+    /// usage per code; nil when the year has no rounds or the unit no figure (nothing to warn of).
+    static func draftStanding(
+        unit: String, year: Int, on connection: PostgresConnection
+    ) throws -> (ceilings: [ControlCell: Money], usedByCode: [String: [ControlCell: Money]])? {
+        guard let row = try connection.query("""
+            SELECT o.parent_code,
+                   EXISTS (SELECT 1 FROM budget_rounds WHERE year = \(year)) AS managed,
+                   (SELECT amount FROM control_figures WHERE unit_code = o.code AND year = \(year)) AS total,
+                   (SELECT json_object_agg(cell, amount::text) FROM control_cells
+                    WHERE year = \(year) AND department_code = o.parent_code AND unit_code = o.code) AS cells
+            FROM organizations o WHERE o.code = \(unit)
+            """).first, try row.decode("managed", as: Bool.self) else { return nil }
+        var ceilings = try decodeCells(row["cells"])
+        if let total = try row.decode("total", as: Money?.self) { ceilings[.total] = total }
+        guard !ceilings.isEmpty else { return nil }
+        let department: String = try row.decode("parent_code")
+        return (ceilings, try usageByCode(year: year, department: department, unit: unit, on: connection))
+    }
+
+    /// ``usage(year:department:unit:except:on:)`` of one unit, per code.
+    static func usageByCode(year: Int, department: String, unit: String, on connection: PostgresConnection) throws -> [String: [ControlCell: Money]] {
+        var byCode: [String: [ControlCell: Money]] = [:]
+        for row in try connection.query(usageStatement(year: year, department: department, unit: unit, except: nil, groupBy: "code")) {
+            guard let cell = ControlCell(rawValue: try row.decode("cell")) else { continue }
+            byCode[try row.decode("code"), default: [:]][cell] = try row.decode("used", as: Money.self)
+        }
+        return byCode
+    }
+
+    /// The usage per cell, grouped by `groupBy` (`unit_code` or `code`, written here only).
+    private static func usageStatement(year: Int, department: String, unit: String?, except code: String?, groupBy: String) -> SQL {
         let states = PostgresArray(ControlSheet.usedStates.map(\.rawValue))
         let sangong = ControlCell.sangong
         let unitFilter: SQL = unit.map { "AND unit_code = \($0)" } ?? ""
-        var sheets: Sheets = [:]
-        for row in try connection.query("""
+        let key = SQL(unsafeSQL: groupBy == "code" ? "code" : "unit_code")
+        return """
             WITH latest AS MATERIALIZED (
-                SELECT DISTINCT ON (code) id, unit_code, kind, amount, general, fund, state_capital, special, other
+                SELECT DISTINCT ON (code) id, code, unit_code, kind, amount, general, fund, state_capital, special, other
                 FROM entries
                 WHERE year = \(year) AND department_code = \(department) \(unitFilter)
                   AND state = ANY(\(states)::text[]) AND (\(code)::text IS NULL OR code <> \(code)::text)
                 ORDER BY code, revision DESC
             )
-            SELECT unit_code, cell, sum(amount) AS used FROM (
-                SELECT l.unit_code, v.cell, v.amount FROM latest l
+            SELECT \(key), cell, sum(amount) AS used FROM (
+                SELECT l.\(key), v.cell, v.amount FROM latest l
                 CROSS JOIN LATERAL (VALUES ('kind:' || l.kind, l.amount), ('total', l.amount),
                     ('funding:general', l.general), ('funding:fund', l.fund), ('funding:state_capital', l.state_capital),
                     ('funding:special', l.special), ('funding:other', l.other)) AS v(cell, amount)
                 UNION ALL
-                SELECT l.unit_code, m.cell, x.amount FROM latest l JOIN entry_items x ON x.entry_id = l.id
+                SELECT l.\(key), m.cell, x.amount FROM latest l JOIN entry_items x ON x.entry_id = l.id
                 JOIN unnest(\(PostgresArray(sangong.map(\.sangongEcon!)))::text[], \(PostgresArray(sangong.map(\.rawValue)))::text[])
                     AS m(econ, cell) ON m.econ = x.econ
-            ) u GROUP BY unit_code, cell
-            """) {
-            guard let cell = ControlCell(rawValue: try row.decode("cell")) else { continue }
-            sheets[try row.decode("unit_code"), default: [:]][cell] = try row.decode("used", as: Money.self)
-        }
-        return sheets
+            ) u GROUP BY \(key), cell
+            """
     }
 
     /// The cells of several units summed (a department's usage, or its units' allocations).

@@ -96,3 +96,17 @@ public struct ControlCheck: Sendable, Hashable {
         (unit?.overshoots(adding: draft) ?? []) + (department?.overshoots(adding: draft) ?? [])
     }
 }
+
+extension ControlStanding {
+    /// The unit's standing as a saved draft sees it: `usedByCode` is the unit's usage per code,
+    /// and the draft's own code is left out (a revision replaces what its code used).
+    public static func forDraft(
+        _ draft: EntryDraft, unit: String, ceilings: [ControlCell: Money], usedByCode: [String: [ControlCell: Money]]
+    ) -> ControlStanding {
+        var used: [ControlCell: Money] = [:]
+        for (code, cells) in usedByCode where code != draft.code {
+            for (cell, amount) in cells { used[cell] = (used[cell] ?? .zero).saturatingAdding(amount) }
+        }
+        return ControlStanding(level: .unit, holder: unit, ceilings: ceilings, used: used)
+    }
+}
