@@ -86,10 +86,12 @@ struct ControlFigureTests {
         #expect(project == ControlSheet.Row(cell: .project, ceiling: try Money.parse("300000.00"), allocated: nil, used: try Money.parse("120000.00")))
         #expect(project.remaining == (try Money.parse("180000.00")))
         let vehicle = try #require(unit.cells.first { $0.cell == .vehicleOperation })
-        #expect(vehicle.used == (try Money.parse("120000.00")) && vehicle.remaining == (try Money.parse("-60000.00")))
+        let (used120, minus60) = (try Money.parse("120000.00"), try Money.parse("-60000.00"))
+        #expect(vehicle.used == used120 && vehicle.remaining == minus60)
         let department = try await f.admin.departmentSheet("201", year: Self.year, for: f.reviewer)
         let row = try #require(department.cells.first { $0.cell == .project })
-        #expect(row.ceiling == (try Money.parse("500000.00")) && row.allocated == (try Money.parse("500000.00")) && row.used == (try Money.parse("120000.00")))
+        let fiveHundred = try Money.parse("500000.00")
+        #expect(row.ceiling == fiveHundred && row.allocated == fiveHundred && row.used == used120)
         await expectError("not_found") { try await f.admin.departmentSheet("201", year: Self.year, for: f.officer) }
         await expectError("not_found") { try await f.admin.departmentSheet("201", year: Self.year, for: f.reviewerElsewhere) }
         await expectError("not_found") { try await f.admin.unitSheet("201002", year: Self.year, for: f.officerSibling) }
@@ -100,10 +102,12 @@ struct ControlFigureTests {
             """)
         let changes = try events.map { try $0.decode("changes", as: String.self) }
         #expect(events.count == 5)  // two department cells, two + one allocations; refusals write nothing
-        #expect(try events[0].decode("reason", as: String?.self) == "一下控制数")
-        #expect(try events[0].decode("actor", as: String.self) == "finance")
+        let rows = events.rows
+        let firstReason = try rows[0].decode("reason", as: String?.self), firstActor = try rows[0].decode("actor", as: String.self)
+        #expect(firstReason == "一下控制数")
+        #expect(firstActor == "finance")
         #expect(changes[0].contains(#""amount": "500000.00""#) || changes[0].contains(#""amount":"500000.00""#), "\(changes[0])")
-        #expect(try events[2].decode("chain", as: String.self) == "control:201002:2021")
+        #expect(try rows[2].decode("chain", as: String.self) == "control:201002:2021")
         #expect(try await f.verifyAudit().ok)
     }
 
@@ -145,7 +149,7 @@ struct ControlFigureTests {
     /// Runs two changes while `lock` holds a row both need; both must be waiting on it before it
     /// is released. Returns their outcomes.
     static func race(
-        _ f: Fixture, holding lock: String, _ one: @escaping @Sendable () async throws -> Void,
+        _ f: Fixture, holding lock: SQL, _ one: @escaping @Sendable () async throws -> Void,
         _ two: @escaping @Sendable () async throws -> Void
     ) async throws -> [Result<Void, any Error>] {
         let blocker = try f.db.superuser(), observer = try f.db.superuser()
