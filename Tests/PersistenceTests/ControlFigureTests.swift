@@ -115,7 +115,8 @@ struct ControlFigureTests {
     func everyStep() async throws {
         let f = try await Fixture.make()
         try Self.managed(f)
-        try await f.admin.setDepartmentFigures(department: "201", year: Self.year, cells: Self.cells([(.project, "400000.00")]), by: f.finance)
+        try await f.admin.setDepartmentFigures(
+            department: "201", year: Self.year, cells: Self.cells([(.project, "400000.00"), (.total, "1000000.00")]), by: f.finance)
         try await f.admin.allocateUnitFigures(
             unit: "201002", year: Self.year, cells: Self.cells([(.project, "300000.00"), (.total, "250000.00")]), by: f.reviewer)
         let drafts = try await f.create([Fixture.project("S-1", yuan: "200000.00"), Fixture.project("S-2", yuan: "100000.00")], year: Self.year)

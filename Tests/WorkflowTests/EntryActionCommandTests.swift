@@ -160,7 +160,8 @@ struct EntryActionCommandTests {
         #expect(command(.approve).states(needing: .controlFigure, by: finance) == [.financeReview])
         #expect(command(.approve).states(needing: .controlFigure, by: actor(.departmentReviewer, inScope: true)) == [])
         #expect(command(.approve).states(needing: .approvedRevision, by: finance) == [.financeReview])
-        #expect(command(.submit).needs(by: actor(.officer, inScope: true), from: .draft) == [])
+        // A submit reads no unmanaged ceiling; in a year with rounds it reads the unit's cells.
+        #expect(command(.submit).needs(by: actor(.officer, inScope: true), from: .draft) == [.unitFigures])
     }
 
     @Test("the finance approval supersedes an older approved revision first, each with its event")

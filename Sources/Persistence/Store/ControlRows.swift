@@ -161,7 +161,7 @@ enum ControlRows {
         let ordered = rest.sorted { $0.key.rawValue < $1.key.rawValue }
         try connection.query("""
             INSERT INTO control_cells (year, department_code, unit_code, cell, amount, set_by)
-            SELECT \(year), \(department), \(unit ?? ""), v.cell, v.amount::numeric
+            SELECT \(year), \(department), \(unit ?? ""), v.cell, v.amount::numeric, \(caller.actor.name)
             FROM unnest(\(PostgresArray(ordered.map(\.key.rawValue)))::text[], \(PostgresArray(ordered.map(\.value.description)))::text[])
                 AS v(cell, amount)
             ON CONFLICT (year, department_code, unit_code, cell) DO UPDATE
