@@ -7,7 +7,7 @@ struct Control: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage control figures (控制数): departments' figures, units' allocations, and their use.",
         discussion: """
-            Examples:
+            Example:
               budgetctl control set --as finance --unit 201002 --year 2020 --amount 1000000
               budgetctl control set-department --as finance --department 201 --year 2021 --cell kind:project=1774200.00
               budgetctl control allocate --as reviewer-201 --unit 201002 --year 2021 --cell kind:project=1774200.00
