@@ -232,6 +232,23 @@ struct ControlFigureTests {
         #expect(allocated <= (try Money.parse("1000000.00")) && allocated > .zero)
     }
 
+    @Test("submit-all under a unit cell is all or nothing: the second draft sees the first one used, in the same transaction")
+    func submitAllUnderACell() async throws {
+        let f = try await Fixture.make()
+        try Self.managed(f)
+        try await f.admin.setControlFigure(unit: "201002", year: Self.year, amount: try Money.parse("300000.00"), by: f.finance)
+        _ = try await f.create([Fixture.project("B-1", yuan: "200000.00"), Fixture.project("B-2", yuan: "200000.00")], year: Self.year)
+        do {
+            _ = try await f.entries.submitAll(unit: "201002", year: Self.year, by: f.officer)
+            Issue.record("both submitted past the unit's total")
+        } catch let error as WorkflowError {
+            #expect(error.details.compactMap(\.rule) == [.v7], "\(error)")
+            #expect(error.details.contains { $0.message.contains("unit 201002 total: used 200000.00") }, "\(error)")
+        }
+        let sheet = try await f.admin.unitSheet("201002", year: Self.year, for: f.officer)
+        #expect(sheet.cells.last?.used == .zero)  // nothing was submitted
+    }
+
     @Test("a submit under a control figure takes one more round trip (the usage, read after the lock); without one, still 3")
     func roundTrips() async throws {
         let f = try await Fixture.make()
