@@ -18,6 +18,11 @@ public enum Permission: Sendable, Hashable {
         case readAuditLog = "read the audit log"
         case recordCheckpoint = "record an audit checkpoint"
         case setControlFigure = "set control figures"
+        /// A department-year's control figures, cell by cell (下达部门控制数).
+        case setDepartmentFigures = "set department control figures"
+        /// A unit's share of its department's figures (a department reviewer only for its own
+        /// department's units: scope is checked afterwards).
+        case allocateUnitFigures = "allocate control figures to units"
         case waive = "waive rules"
         case publish
         /// Baseline figures and narrative of a department-year's disclosure (a department
@@ -66,6 +71,18 @@ public enum Permission: Sendable, Hashable {
             case .financeReviewer: .allowed
             case .officer, .departmentReviewer, .auditor, .admin:
                 .forbidden("only the finance bureau sets control figures")
+            }
+        case .setDepartmentFigures:
+            switch role {
+            case .financeReviewer: .allowed
+            case .officer, .departmentReviewer, .auditor, .admin:
+                .forbidden("only the finance bureau sets a department's control figures")
+            }
+        case .allocateUnitFigures:
+            switch role {
+            case .financeReviewer, .departmentReviewer: .allowed
+            case .officer, .auditor, .admin:
+                .forbidden("only the department's reviewer or the finance bureau allocates control figures to units")
             }
         case .waive:
             switch role {

@@ -9,6 +9,10 @@ extension Transition {
         /// Whether the rules include V7, the unit-year's control figure (控制数): only the
         /// finance bureau's approval.
         var checksControlFigure = false
+        /// In a managed year (one with rounds), the control-figure sheets whose every cell the
+        /// step checks (V7): the unit's at submit, the department's at its approval, both at the
+        /// finance bureau's. An unmanaged year checks only `checksControlFigure`, as before rounds.
+        var figures: Set<ControlLevel> = []
     }
 
     /// The verdict for one role × action × state.
@@ -32,7 +36,7 @@ extension Transition {
                 return .forbidden
             case .submit:
                 switch state {
-                case .draft: return .allowed(Step(to: .departmentReview, needsRules: true))
+                case .draft: return .allowed(Step(to: .departmentReview, needsRules: true, figures: [.unit]))
                 case .departmentReview, .financeReview, .approved, .published, .discarded, .superseded: return .illegal
                 }
             case .withdraw:
@@ -58,7 +62,7 @@ extension Transition {
                 return .forbidden
             case .approve:
                 switch state {
-                case .departmentReview: return .allowed(Step(to: .financeReview, needsRules: true))
+                case .departmentReview: return .allowed(Step(to: .financeReview, needsRules: true, figures: [.department]))
                 case .draft, .financeReview, .approved, .published, .discarded, .superseded: return .illegal
                 }
             case .reject:
@@ -73,7 +77,8 @@ extension Transition {
                 return .forbidden
             case .approve:
                 switch state {
-                case .financeReview: return .allowed(Step(to: .approved, needsRules: true, checksControlFigure: true))
+                case .financeReview:
+                    return .allowed(Step(to: .approved, needsRules: true, checksControlFigure: true, figures: [.unit, .department]))
                 case .draft, .departmentReview, .approved, .published, .discarded, .superseded: return .illegal
                 }
             case .reject:

@@ -63,7 +63,7 @@ struct AdminCommandTests {
         let commands = [
             [], ["migrate"], ["org"], ["org", "add"], ["org", "list"], ["user"], ["user", "add"], ["user", "list"],
             ["user", "revoke"], ["queue"], ["show"], ["submit"], ["approve"], ["reject"], ["publish"], ["control"],
-            ["control", "set"], ["waive"], ["import"], ["export"], ["audit"], ["audit", "log"], ["audit", "verify"],
+            ["control", "set"], ["control", "set-department"], ["control", "allocate"], ["control", "show"], ["waive"], ["import"], ["export"], ["audit"], ["audit", "log"], ["audit", "verify"],
             ["audit", "checkpoint"], ["audit", "key"], ["disclosure"],
         ]
         for command in commands {

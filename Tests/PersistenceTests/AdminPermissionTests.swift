@@ -26,6 +26,12 @@ struct AdminPermissionTests {
             .setControlFigure: { caller in
                 try await admin.setControlFigure(unit: "201002", year: 2020, amount: try Money.parse("1000.00"), by: caller)
             },
+            .setDepartmentFigures: { caller in
+                try await admin.setDepartmentFigures(department: "201", year: 2021, cells: [.total: Money(fen: 100)], by: caller)
+            },
+            .allocateUnitFigures: { caller in
+                try await admin.allocateUnitFigures(unit: "201002", year: 2021, cells: [.total: .zero], by: caller)
+            },
             .waive: { caller in try await admin.waive(.v1, for: UUID(), reason: "测试", by: caller) },
         ]
         for (operation, call) in calls.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

@@ -140,7 +140,7 @@ struct EntryActionCommandTests {
 
     @Test("the control figure is a column of the table: checked at the finance bureau's approval only")
     func controlFigure() throws {
-        let over = ControlFigureStanding(ceiling: yuan("1000000.00"), committed: yuan("900000.00"))  // + 150000 > ceiling
+        let over = ControlFigureStanding.unmanaged(ceiling: yuan("1000000.00"), committed: yuan("900000.00"))  // + 150000 > ceiling
         let finance = actor(.financeReviewer, inScope: true)
         do {
             _ = try command(.approve).decide(finance, snapshot(.financeReview, controlFigure: over))
@@ -150,7 +150,7 @@ struct EntryActionCommandTests {
         }
         // Waived, or within the ceiling, it passes.
         _ = try command(.approve).decide(finance, snapshot(.financeReview, waived: [.v7], controlFigure: over))
-        let within = ControlFigureStanding(ceiling: yuan("1050000.00"), committed: yuan("900000.00"))
+        let within = ControlFigureStanding.unmanaged(ceiling: yuan("1050000.00"), committed: yuan("900000.00"))
         _ = try command(.approve).decide(finance, snapshot(.financeReview, controlFigure: within))
         // The department's approval and a submit do not check it.
         _ = try command(.approve).decide(actor(.departmentReviewer, inScope: true), snapshot(.departmentReview, controlFigure: over))
@@ -160,7 +160,8 @@ struct EntryActionCommandTests {
         #expect(command(.approve).states(needing: .controlFigure, by: finance) == [.financeReview])
         #expect(command(.approve).states(needing: .controlFigure, by: actor(.departmentReviewer, inScope: true)) == [])
         #expect(command(.approve).states(needing: .approvedRevision, by: finance) == [.financeReview])
-        #expect(command(.submit).needs(by: actor(.officer, inScope: true), from: .draft) == [])
+        // A submit reads no unmanaged ceiling; in a year with rounds it reads the unit's cells.
+        #expect(command(.submit).needs(by: actor(.officer, inScope: true), from: .draft) == [.unitFigures])
     }
 
     @Test("the finance approval supersedes an older approved revision first, each with its event")

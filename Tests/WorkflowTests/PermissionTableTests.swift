@@ -13,6 +13,8 @@ list users                    403      403                  403               ok
 read the audit log            403      403                  ok                ok       ok
 record an audit checkpoint    403      403                  ok                ok       ok
 set control figures           403      403                  ok                403      403
+set department control figures  403    403                  ok                403      403
+allocate control figures to units  403  ok                  ok                403      403
 waive rules                   403      403                  ok                403      403
 publish                       403      403                  ok                403      403
 set disclosure inputs         403      ok                   ok                403      403
@@ -27,6 +29,8 @@ private let messages: [Permission.Operation: @Sendable (Role) -> String] = [
     .readAuditLog: { "role \($0.rawValue) may not read the audit log" },
     .recordCheckpoint: { "role \($0.rawValue) may not record an audit checkpoint" },
     .setControlFigure: { _ in "only the finance bureau sets control figures" },
+    .setDepartmentFigures: { _ in "only the finance bureau sets a department's control figures" },
+    .allocateUnitFigures: { _ in "only the department's reviewer or the finance bureau allocates control figures to units" },
     .waive: { _ in "only the finance bureau waives rules" },
     .publish: { _ in "only the finance bureau publishes" },
     .setDisclosureInputs: { _ in "only the department's reviewer or the finance bureau sets disclosure inputs" },

@@ -39,7 +39,9 @@ extension EntryService {
     static func actOnAll(
         _ action: EntryAction, on ids: [UUID], reason: String?, by caller: Caller, on connection: PostgresConnection
     ) throws -> [ActionResult] {
-        try lockInOrder(ids, ceilings: action == .approve && caller.actor.role == .financeReviewer, on: connection)
+        let probe = EntryActionCommand(action, on: UUID())
+        let needs = EntryState.allCases.reduce(into: EntryActionCommand.Needs()) { $0.formUnion(probe.needs(by: caller.actor, from: $1)) }
+        try lockInOrder(ids, figures: needs, on: connection)
         var results: [ActionResult] = []
         var failures: [ErrorDetail] = []
         var categories: Set<WorkflowError.Category> = []
@@ -68,30 +70,51 @@ extension EntryService {
         return results
     }
 
-    /// Locks the entries in list order (year, code, revision), then (for finance approvals) the
-    /// control figures of their unit-years in unit-year order, before any of them changes. A single
-    /// action locks its entry, then its ceiling; a batch taking its locks one entry at a time would
-    /// interleave entry and ceiling locks and could deadlock with another batch or a single
-    /// approval. Submit-all and draft replacement by import lock in the same order.
-    static func lockInOrder(_ ids: [UUID], ceilings: Bool, on connection: PostgresConnection) throws {
-        struct UnitYear: Hashable, Comparable {
-            var unit: String
+    /// Locks the entries in list order (year, code, revision), then the control figures the
+    /// action reads, before any of them changes: the departments' cells (in department-year
+    /// order), the units' totals (`control_figures`, in unit-year order), the units' cells — the
+    /// order a single action takes them in after its entry (see `ControlRows`). A batch taking
+    /// its locks one entry at a time would interleave entry and ceiling locks and could deadlock
+    /// with another batch or a single action. Submit-all and draft replacement by import lock in
+    /// the same order.
+    static func lockInOrder(_ ids: [UUID], figures needs: EntryActionCommand.Needs, on connection: PostgresConnection) throws {
+        struct Place: Hashable, Comparable {
+            var code: String
             var year: Int
-            static func < (a: UnitYear, b: UnitYear) -> Bool { (a.unit, a.year) < (b.unit, b.year) }
+            static func < (a: Place, b: Place) -> Bool { (a.code, a.year) < (b.code, b.year) }
         }
-        var unitYears: Set<UnitYear> = []
+        var units: Set<Place> = [], departments: Set<Place> = []
         // FOR UPDATE above the sort: rows are locked in the order they are returned.
         for row in try connection.query("""
-            SELECT unit_code, year FROM entries WHERE id = ANY(\(PostgresArray(ids))::uuid[])
+            SELECT unit_code, department_code, year FROM entries WHERE id = ANY(\(PostgresArray(ids))::uuid[])
             ORDER BY year, code, revision FOR UPDATE
             """) {
-            unitYears.insert(UnitYear(unit: try row.decode("unit_code"), year: try row.decode("year")))
+            let year: Int = try row.decode("year")
+            units.insert(Place(code: try row.decode("unit_code"), year: year))
+            departments.insert(Place(code: try row.decode("department_code"), year: year))
         }
-        guard ceilings else { return }
-        for unitYear in unitYears.sorted() {
-            try connection.query("""
-                SELECT 1 AS x FROM control_figures WHERE unit_code = \(unitYear.unit) AND year = \(unitYear.year) FOR UPDATE
-                """)
+        if needs.contains(.departmentFigures) {
+            for place in departments.sorted() {
+                try connection.query("""
+                    SELECT 1 AS x FROM control_cells WHERE year = \(place.year) AND department_code = \(place.code) AND unit_code = ''
+                    ORDER BY cell FOR UPDATE
+                    """)
+            }
+        }
+        if needs.contains(.controlFigure) || needs.contains(.unitFigures) {
+            for place in units.sorted() {
+                try connection.query("""
+                    SELECT 1 AS x FROM control_figures WHERE unit_code = \(place.code) AND year = \(place.year) FOR UPDATE
+                    """)
+            }
+        }
+        if needs.contains(.unitFigures) {
+            for place in units.sorted() {
+                try connection.query("""
+                    SELECT 1 AS x FROM control_cells WHERE year = \(place.year) AND unit_code = \(place.code)
+                    ORDER BY cell FOR UPDATE
+                    """)
+            }
         }
     }
 
@@ -149,15 +172,32 @@ extension EntryService {
     ) throws -> (snapshot: EntryActionSnapshot, heads: [String: AuditAppender.Head], at: Timestamp)? {
         func names(_ states: [EntryState]) -> PostgresArray { PostgresArray(states.map(\.rawValue)) }
         let ceilingStates = names(command.states(needing: .controlFigure, by: caller.actor))
+        let unitFigureStates = names(command.states(needing: .unitFigures, by: caller.actor))
+        let departmentFigureStates = names(command.states(needing: .departmentFigures, by: caller.actor))
         let approvedStates = names(command.states(needing: .approvedRevision, by: caller.actor))
         let open = names(EntryActionSnapshot.openStates)
         let id = command.entryID
         let statement: SQL = """
             WITH e AS MATERIALIZED (
                 SELECT \(EntryRows.columns) FROM \(EntryRows.from) WHERE e.id = \(id) FOR UPDATE OF e
+            ), managed AS MATERIALIZED (
+                SELECT EXISTS (SELECT 1 FROM budget_rounds b JOIN e ON b.year = e.year) AS yes
             ), ceiling AS MATERIALIZED (
                 SELECT c.amount FROM control_figures c JOIN e ON c.unit_code = e.unit_code AND c.year = e.year
-                WHERE e.state = ANY(\(ceilingStates)::text[]) FOR UPDATE OF c
+                WHERE e.state = ANY(\(ceilingStates)::text[]) AND NOT (SELECT yes FROM managed) FOR UPDATE OF c
+            ), dcells AS MATERIALIZED (
+                SELECT c.cell, c.amount FROM control_cells c
+                JOIN e ON c.year = e.year AND c.department_code = e.department_code AND c.unit_code = ''
+                WHERE e.state = ANY(\(departmentFigureStates)::text[]) AND (SELECT yes FROM managed)
+                ORDER BY c.cell FOR UPDATE OF c
+            ), utotal AS MATERIALIZED (
+                SELECT c.amount FROM control_figures c JOIN e ON c.unit_code = e.unit_code AND c.year = e.year
+                WHERE e.state = ANY(\(unitFigureStates)::text[]) AND (SELECT yes FROM managed) FOR UPDATE OF c
+            ), ucells AS MATERIALIZED (
+                SELECT c.cell, c.amount FROM control_cells c
+                JOIN e ON c.year = e.year AND c.department_code = e.department_code AND c.unit_code = e.unit_code
+                WHERE e.state = ANY(\(unitFigureStates)::text[]) AND (SELECT yes FROM managed)
+                ORDER BY c.cell FOR UPDATE OF c
             ), approved AS MATERIALIZED (
                 SELECT r.id, r.revision FROM entries r JOIN e ON r.year = e.year AND r.code = e.code
                 WHERE r.state = 'approved' AND r.id <> e.id AND e.state = ANY(\(approvedStates)::text[]) FOR UPDATE OF r
@@ -180,6 +220,10 @@ extension EntryService {
                 EXISTS (SELECT 1 FROM entries r WHERE r.year = e.year AND r.code = e.code AND r.id <> e.id
                         AND r.state = ANY(\(open)::text[])) AS other_open,
                 (SELECT amount FROM ceiling) AS ceiling,
+                (SELECT json_object_agg(cell, amount::text) FROM dcells) AS department_cells,
+                (SELECT amount FROM utotal) AS unit_total,
+                (SELECT json_object_agg(cell, amount::text) FROM ucells) AS unit_cells,
+                (SELECT yes FROM managed) AS managed,
                 (SELECT id FROM approved) AS approved_id,
                 (SELECT revision FROM approved) AS approved_revision,
                 (SELECT chain FROM head) AS head_chain,
@@ -236,13 +280,42 @@ extension EntryService {
                       AND code <> \(entry.content.code)
                     ORDER BY code, revision DESC) latest
                 """).first!.decode("committed")
-            snapshot.controlFigure = ControlFigureStanding(ceiling: ceiling, committed: committed)
+            snapshot.controlFigure = .unmanaged(ceiling: ceiling, committed: committed)
+        }
+        if try row.decode("managed", as: Bool.self) {
+            snapshot.controlFigure = try managedStanding(row, of: entry, needs: command.needs(by: caller.actor, from: entry.state), on: connection)
         }
         var heads: [String: AuditAppender.Head] = [:]
         if let chain = row["head_chain"] {
             heads[chain] = AuditAppender.Head(seq: try row.decode("head_seq", as: Int64.self), hash: try row.decode("head_hash", as: ByteA.self).bytes)
         }
         return (snapshot, heads, try row.decode("now", as: Timestamp.self))
+    }
+
+    /// A managed year's control figures as the step reads them (its cells locked by the snapshot
+    /// statement): the usage is read after those locks, in one more statement, and only when a
+    /// figure is set.
+    static func managedStanding(
+        _ row: PostgresRow, of entry: BudgetEntry, needs: EntryActionCommand.Needs, on connection: PostgresConnection
+    ) throws -> ControlFigureStanding? {
+        var unitCells = try ControlRows.decodeCells(row["unit_cells"])
+        if let total = try row.decode("unit_total", as: Money?.self) { unitCells[.total] = total }
+        let departmentCells = try ControlRows.decodeCells(row["department_cells"])
+        let readsUnit = needs.contains(.unitFigures) && !unitCells.isEmpty
+        let readsDepartment = needs.contains(.departmentFigures) && !departmentCells.isEmpty
+        guard readsUnit || readsDepartment else { return nil }
+        let usage = try ControlRows.usage(
+            year: entry.year, department: entry.departmentCode, unit: readsDepartment ? nil : entry.unitCode,
+            except: entry.content.code, on: connection)
+        var check = ControlCheck()
+        if readsUnit {
+            check.unit = ControlStanding(level: .unit, holder: entry.unitCode, ceilings: unitCells, used: usage[entry.unitCode] ?? [:])
+        }
+        if readsDepartment {
+            check.department = ControlStanding(
+                level: .department, holder: entry.departmentCode, ceilings: departmentCells, used: ControlRows.sum(usage.values))
+        }
+        return .managed(check)
     }
 
     /// Marks other revisions of an entry in `state` as superseded, with an audit event each.

@@ -55,7 +55,7 @@ public struct EntryService: Sendable {
                 case .end(let outcome):
                     // A decoding error of the batch wins; then the drafts' problems; then the codes'.
                     try SaveDraftsCommand.verdict(checked: try outcome.get(), decided: problems)
-                    return saved
+                    return try Self.warned(saved, unit: unit, year: year, on: connection)
                 }
                 guard pieces.allSatisfy({ $0.rows != nil }) else { continue }  // the batch has a problem already
                 let lines = pieces.flatMap(\.lines)
@@ -125,6 +125,15 @@ public struct EntryService: Sendable {
         _ id: UUID, with draft: EntryDraft, expectedVersion: Int, by caller: Caller,
         claimed: ClaimedPlace = .init()
     ) async throws -> BudgetEntry {
+        try await replaceDraftWarning(id, with: draft, expectedVersion: expectedVersion, by: caller, claimed: claimed).entry
+    }
+
+    /// ``replaceDraft(_:with:expectedVersion:by:claimed:)``, with the control-figure warnings of
+    /// the replaced draft (a managed year's unit cells it would push past).
+    public func replaceDraftWarning(
+        _ id: UUID, with draft: EntryDraft, expectedVersion: Int, by caller: Caller,
+        claimed: ClaimedPlace = .init()
+    ) async throws -> Saved {
         try await transaction { connection in
             let entry = try EntryRows.load(id, lock: true, on: connection)
             let window = try entry.map { try YearRows.load($0.year, lock: false, on: connection) }
@@ -132,7 +141,20 @@ public struct EntryService: Sendable {
                 actor: caller.actor, entry: entry, with: draft,
                 expectedVersion: expectedVersion, claimed: claimed, calendar: window?.0, today: window?.1)
             try PlanWriter.apply(plan, by: caller, on: connection)
-            return after
+            return try Self.warned([Saved(line: nil, entry: after, created: false)], unit: after.unitCode, year: after.year, on: connection)[0]
+        }
+    }
+
+    /// Saved drafts with their warnings: in a managed year, the unit's cells each would push past
+    /// (read once the drafts are written, in the same transaction; nothing when no figure is set).
+    static func warned(_ saved: [Saved], unit: String, year: Int, on connection: PostgresConnection) throws -> [Saved] {
+        guard !saved.isEmpty, let standing = try ControlRows.draftStanding(unit: unit, year: year, on: connection) else { return saved }
+        return saved.map { saved in
+            var warned = saved
+            warned.warnings = ControlStanding.forDraft(
+                saved.entry.content, unit: unit, ceilings: standing.ceilings, usedByCode: standing.usedByCode
+            ).overshoots(adding: saved.entry.content)
+            return warned
         }
     }
 

@@ -73,6 +73,8 @@ enum PlanWriter {
                 try YearRows.freezeFirstUp(year: year, entries: entries, on: connection)
             case .carryIntoSecondUp(let year, let entries):
                 try YearRows.carryIntoSecondUp(year: year, entries: entries, on: connection)
+            case .setControlCells(let year, let department, let unit, let cells):
+                try ControlRows.write(year: year, department: department, unit: unit, cells: cells, by: caller, on: connection)
             }
         }
         try EntryRows.insert(pending, on: connection)

@@ -63,6 +63,7 @@ func buildRouter(
     YearsController(years: YearService(pool: pool)).addRoutes(to: v1)
     let disclosures = DisclosureController(disclosures: DisclosureService(pool: pool), limits: limits)
     disclosures.addInputRoutes(to: v1)
+    ControlFiguresController(admin: admin).addRoutes(to: v1)
     disclosures.addPublicRoutes(to: router)
     routes.load(router.routes)
     return router

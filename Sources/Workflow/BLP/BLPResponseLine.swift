@@ -1,5 +1,6 @@
 /// One line of a response to a BLP request (SPEC §5): `ok line=1 code=… id=… state=draft version=2`
-/// or `error line=3 field=general code=bad_value reason="…"`.
+/// or `error line=3 field=general code=bad_value reason="…"`, and after an `ok` a `warn` line for
+/// each control-figure cell the saved draft would push past.
 ///
 /// Built only through the factories, which replace control characters BLP/1 cannot carry (anything
 /// but `\n` and `\t`) with U+FFFD, so `text` never fails. `BLPSchema.responses` parses these lines.
@@ -46,6 +47,21 @@ public struct BLPResponseLine: Sendable, Equatable, CustomStringConvertible {
             ("field", field),
             ("code", code),
             ("reason", reason),
+        ])
+    }
+
+    /// A `warn` line: the draft `entry` was saved, but would push a control-figure cell past its
+    /// ceiling (`warn line=2 entry=… rule=V7 cell=kind:project ceiling=… used=… amount=… excess=…`).
+    public static func warn(line: Int?, entry: String, _ overshoot: ControlOvershoot) -> BLPResponseLine {
+        BLPResponseLine("warn", [
+            ("line", line.map(String.init)),
+            ("entry", entry),
+            ("rule", RuleCode.v7.rawValue),
+            ("cell", overshoot.cell.rawValue),
+            ("ceiling", overshoot.ceiling.description),
+            ("used", overshoot.used.description),
+            ("amount", overshoot.amount.description),
+            ("excess", overshoot.excess.description),
         ])
     }
 

@@ -27,5 +27,6 @@ extension BLPSchema {
     public static let responses = BLPSchema([
         RecordType("ok", keys: ["line", "code", "id", "state", "version", "revision"]),
         RecordType("error", keys: ["line", "field", "code", "reason"]),
+        RecordType("warn", keys: ["line", "entry", "rule", "cell", "ceiling", "used", "amount", "excess"]),
     ])
 }

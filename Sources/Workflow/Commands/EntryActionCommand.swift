@@ -13,8 +13,9 @@ import Foundation
 /// 5. version — a stale `expectedVersion` (If-Match) gets ``WorkflowError/staleVersion(expected:actual:)``;
 ///    then, for `submit` in a year run in rounds, the window: outside an open 一上/二上 (or the
 ///    entry's own round) gets ``WorkflowError/conflict(_:)`` naming the round and its dates;
-/// 6. rules — `submit` and `approve` with any violation (waivers removed; V7 at the finance
-///    bureau's approval) get ``WorkflowError/validationFailed(_:)``; a `revise` while another
+/// 6. rules — `submit` and `approve` with any violation (waivers removed; V7: in a year with
+///    rounds every control-figure cell the step checks, see ``ControlFigureStanding``; otherwise the
+///    unit's total at the finance bureau's approval) get ``WorkflowError/validationFailed(_:)``; a `revise` while another
 ///    revision is being worked on gets ``WorkflowError/conflict(_:)``.
 public struct EntryActionCommand: Sendable, Hashable {
     public var action: EntryAction
@@ -40,10 +41,15 @@ public struct EntryActionCommand: Sendable, Hashable {
     public struct Needs: OptionSet, Sendable, Hashable {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
-        /// The unit-year's control figure and the amount already committed against it (V7).
+        /// In an unmanaged year, the unit-year's control figure and the amount already
+        /// committed against it (V7).
         public static let controlFigure = Needs(rawValue: 1 << 0)
         /// The other approved revision of the code, which this step supersedes.
         public static let approvedRevision = Needs(rawValue: 1 << 1)
+        /// In a managed year, the unit's control-figure cells and their usage (V7).
+        public static let unitFigures = Needs(rawValue: 1 << 2)
+        /// In a managed year, the department's control-figure cells and their usage (V7).
+        public static let departmentFigures = Needs(rawValue: 1 << 3)
     }
 
     /// What the step from `state` reads, for `actor`; nothing when the step is refused.
@@ -51,6 +57,8 @@ public struct EntryActionCommand: Sendable, Hashable {
         guard case .allowed(let step) = Transition.rule(for: actor.role, action, from: state) else { return [] }
         var needs: Needs = []
         if step.needsRules, step.checksControlFigure { needs.insert(.controlFigure) }
+        if step.needsRules, step.figures.contains(.unit) { needs.insert(.unitFigures) }
+        if step.needsRules, step.figures.contains(.department) { needs.insert(.departmentFigures) }
         if step.newRevision == nil, step.to == .approved { needs.insert(.approvedRevision) }
         return needs
     }
@@ -76,12 +84,20 @@ public struct EntryActionCommand: Sendable, Hashable {
         }
         if step.needsRules {
             var context = ValidationContext(waived: snapshot.waived)
-            if step.checksControlFigure, let figure = snapshot.controlFigure {
-                context.controlFigure = figure.ceiling
-                context.committed = figure.committed
+            var overshoots: [Violation] = []
+            switch snapshot.controlFigure {
+            case .unmanaged(let ceiling, let committed)? where step.checksControlFigure:
+                context.controlFigure = ceiling
+                context.committed = committed
                 context.checkControlFigure = true
+            case .managed(var check)? where !snapshot.waived.contains(.v7):
+                if !step.figures.contains(.unit) { check.unit = nil }
+                if !step.figures.contains(.department) { check.department = nil }
+                overshoots = check.overshoots(adding: entry.content).map(\.violation)
+            case .unmanaged?, .managed?, nil:
+                break
             }
-            let violations = Validator.validate(entry.content, context: context)
+            let violations = Validator.validate(entry.content, context: context) + overshoots
             if !violations.isEmpty { throw .validationFailed(violations) }
         }
         let chain = PlannedEvent.entryChain(year: entry.year, code: entry.content.code)
@@ -132,8 +148,8 @@ public struct EntryActionSnapshot: Sendable, Hashable {
     public var entry: BudgetEntry
     /// Rules the finance bureau waived for this entry (豁免).
     public var waived: Set<RuleCode>
-    /// The unit-year's control figure and what is committed against it; nil when none is set
-    /// (or the step does not read it, see ``EntryActionCommand/Needs/controlFigure``).
+    /// The control figures the step checks and what is used against them; nil when none is set
+    /// (or the step reads none, see ``EntryActionCommand/Needs``).
     public var controlFigure: ControlFigureStanding?
     /// The highest revision number of the entry's code in its year.
     public var latestRevision: Int
@@ -165,15 +181,16 @@ public struct EntryActionSnapshot: Sendable, Hashable {
     }
 }
 
-/// A unit-year's control figure (控制数) and the amount of its other codes' approved or published
-/// entries (each code once, at its latest such revision).
-public struct ControlFigureStanding: Sendable, Hashable {
-    public var ceiling: Money
-    public var committed: Money
-    public init(ceiling: Money, committed: Money) {
-        self.ceiling = ceiling
-        self.committed = committed
-    }
+/// The control figures (控制数) an entry action checks, and what is used against them.
+public enum ControlFigureStanding: Sendable, Hashable {
+    /// A year without rounds, as before rounds existed: the unit-year's total ceiling, and the
+    /// amount of its other codes' approved or published entries (each code once, at its latest
+    /// such revision); checked at the finance bureau's approval only.
+    case unmanaged(ceiling: Money, committed: Money)
+    /// A year with rounds: the unit's and the department's cells, with the usage of the other
+    /// codes in review, approved or published; checked at submit (the unit's), the department's
+    /// approval (the department's) and the finance bureau's (both).
+    case managed(ControlCheck)
 }
 
 /// One revision of an entry, by id.

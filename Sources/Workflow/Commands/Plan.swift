@@ -55,6 +55,9 @@ public enum PlannedWrite: Sendable, Hashable {
     /// Each listed 一上 revision superseded and copied, children too, into a new draft revision of
     /// round 二上, in SQL.
     case carryIntoSecondUp(year: Int, entries: [CarriedEntry])
+    /// Control-figure cells of a department-year (`unit` nil) or of one of its units, set or
+    /// changed by the caller (SetDepartmentFiguresCommand, AllocateUnitFiguresCommand).
+    case setControlCells(year: Int, department: String, unit: String?, cells: [ControlCell: Money])
 }
 
 /// One audit event to append. Chain position, time, hashes and signature are the appender's.

@@ -43,11 +43,15 @@ public struct SavedDraft: Sendable, Hashable {
     public var line: Int?
     public var entry: BudgetEntry
     public var created: Bool
+    /// In a managed year, the unit's control-figure cells the draft would push past: saved all
+    /// the same, but its submit will be refused (V7) unless something changes.
+    public var warnings: [ControlOvershoot]
 
-    public init(line: Int?, entry: BudgetEntry, created: Bool) {
+    public init(line: Int?, entry: BudgetEntry, created: Bool, warnings: [ControlOvershoot] = []) {
         self.line = line
         self.entry = entry
         self.created = created
+        self.warnings = warnings
     }
 }
 

@@ -5,12 +5,15 @@ import Workflow
 /// `budgetctl control set`: the finance bureau's ceiling (控制数) for a unit-year.
 struct Control: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage control figures (控制数), the ceilings of unit-years.",
+        abstract: "Manage control figures (控制数): departments' figures, units' allocations, and their use.",
         discussion: """
             Example:
               budgetctl control set --as finance --unit 201002 --year 2020 --amount 1000000
+              budgetctl control set-department --as finance --department 201 --year 2021 --cell kind:project=1774200.00
+              budgetctl control allocate --as reviewer-201 --unit 201002 --year 2021 --cell kind:project=1774200.00
+              budgetctl control show --as finance --department 201 --year 2021
             """,
-        subcommands: [SetFigure.self]
+        subcommands: [SetFigure.self, SetDepartment.self, Allocate.self, Show.self]
     )
 
     struct SetFigure: AsyncParsableCommand {
@@ -18,8 +21,10 @@ struct Control: AsyncParsableCommand {
             commandName: "set",
             abstract: "Set or change the control figure of a unit-year (finance bureau).",
             discussion: """
-                At finance approval, the unit-year's approved and published entries plus the one being \
-                approved must not exceed it (rule V7). The amount is in yuan, at most two decimals.
+                This is the unit's total cell. In a year without rounds, at finance approval, the \
+                unit-year's approved and published entries plus the one being approved must not exceed \
+                it (rule V7); in a year with rounds it is checked at every step like every other cell. \
+                The amount is in yuan, at most two decimals.
 
                 Example:
                   budgetctl control set --as finance --unit 201002 --year 2020 \\

@@ -93,9 +93,10 @@ struct Import: AsyncParsableCommand {
         switch output.format {
         case .json: try Output.printJSON(saved.map(EntryDocument.Saved.init))
         case .blp:
-            print(BLPResponseLine.document(saved.map {
-                .ok(line: $0.line, code: $0.entry.content.code, id: $0.entry.id.uuidString.lowercased(),
-                    state: $0.entry.state.rawValue, version: $0.entry.version)
+            print(BLPResponseLine.document(saved.flatMap { saved -> [BLPResponseLine] in
+                [.ok(line: saved.line, code: saved.entry.content.code, id: saved.entry.id.uuidString.lowercased(),
+                     state: saved.entry.state.rawValue, version: saved.entry.version)]
+                    + saved.warnings.map { .warn(line: saved.line, entry: saved.entry.content.code, $0) }
             }), terminator: "")
         case .table:
             let created = saved.filter(\.created).count
@@ -107,6 +108,11 @@ struct Import: AsyncParsableCommand {
                            s.created ? "created" : "replaced", String(s.entry.version), s.entry.content.amount.groupedYuan])
             }
             print(table.render())
+            for s in saved {
+                for warning in s.warnings {
+                    print("warning: line \(s.line.map(String.init) ?? "?") \(s.entry.content.code): \(warning.message) (V7; submit will be refused)")
+                }
+            }
         }
     }
 

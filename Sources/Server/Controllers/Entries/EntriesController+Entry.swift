@@ -25,10 +25,19 @@ extension EntriesController {
         }
         let body = try await limits.body(of: request)
         let sent = try replacementDraft(body, format: format)
-        let entry = try await entries.replaceDraft(
+        let saved = try await entries.replaceDraftWarning(
             id, with: sent.draft, expectedVersion: version, by: caller,
             claimed: ClaimedPlace(unit: sent.unit, year: sent.year))
-        return try Self.entryReply(entry, format: replyFormat).response
+        guard !saved.warnings.isEmpty else { return try Self.entryReply(saved.entry, format: replyFormat).response }
+        // Saved, but past a control figure: the entry, then its warnings.
+        let headers: HTTPFields = [.eTag: Self.etag(saved.entry.version)]
+        switch replyFormat {
+        case .json:
+            return try Reply.json(ControlWarning.Entry(entry: saved.entry, warnings: ControlWarning.of(saved)), headers: headers).response
+        case .blp:
+            let warnings = BLPResponseLine.document(saved.warnings.map { .warn(line: nil, entry: saved.entry.content.code, $0) })
+            return Reply.blp(try Self.blpText(saved.entry) + warnings, headers: headers).response
+        }
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -60,13 +60,62 @@ extension EntriesController {
         let status: HTTPResponse.Status = saved.contains(where: \.created) ? .created : .ok
         switch format {
         case .json:
-            return try .json(EntryJSON.Items(items: saved.map(Self.savedItem)), status: status)
+            return try .json(
+                ControlWarning.Items(items: saved.map(Self.savedItem), warnings: saved.flatMap(ControlWarning.of)), status: status)
         case .blp:
-            return .blp(BLPResponseLine.document(saved.map {
-                .ok(line: $0.line, code: $0.entry.content.code, id: $0.entry.id.uuidString.lowercased(),
-                    state: $0.entry.state.rawValue, version: $0.entry.version, revision: $0.entry.revision,
-                    round: $0.entry.round?.rawValue)
+            return .blp(BLPResponseLine.document(saved.flatMap { saved -> [BLPResponseLine] in
+                [.ok(line: saved.line, code: saved.entry.content.code, id: saved.entry.id.uuidString.lowercased(),
+                     state: saved.entry.state.rawValue, version: saved.entry.version, revision: saved.entry.revision,
+                     round: saved.entry.round?.rawValue)]
+                    + saved.warnings.map { .warn(line: saved.line, entry: saved.entry.content.code, $0) }
             }), status: status)
+        }
+    }
+}
+
+/// A saved draft's control-figure warning in JSON: `{"entry":…,"line":…,"rule":"V7","cell":…,
+/// "ceiling":…,"used":…,"amount":…,"excess":…}`; a batch answer lists them under `warnings`
+/// beside `items` (absent when there is none), a replaced entry's answer under `warnings` beside
+/// the entry's fields.
+struct ControlWarning: Encodable {
+    var entry: String
+    var line: Int?
+    var rule = RuleCode.v7
+    var cell: ControlCell
+    var ceiling, used, amount, excess: Money
+
+    static func of(_ saved: EntryService.Saved) -> [ControlWarning] {
+        saved.warnings.map {
+            ControlWarning(entry: saved.entry.content.code, line: saved.line, cell: $0.cell, ceiling: $0.ceiling, used: $0.used,
+                           amount: $0.amount, excess: $0.excess)
+        }
+    }
+
+    struct Items<Item: Encodable>: Encodable {
+        var items: [Item]
+        var warnings: [ControlWarning]
+
+        enum CodingKeys: String, CodingKey { case items, warnings }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(items, forKey: .items)
+            if !warnings.isEmpty { try container.encode(warnings, forKey: .warnings) }
+        }
+    }
+
+    /// An entry with its warnings beside its fields (only when there are some: the entry's one
+    /// representation is unchanged otherwise).
+    struct Entry: Encodable {
+        var entry: BudgetEntry
+        var warnings: [ControlWarning]
+
+        enum CodingKeys: String, CodingKey { case warnings }
+
+        func encode(to encoder: any Encoder) throws {
+            try entry.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(warnings, forKey: .warnings)
         }
     }
 }
