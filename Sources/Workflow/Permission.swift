@@ -23,6 +23,14 @@ public enum Permission: Sendable, Hashable {
         /// Baseline figures and narrative of a department-year's disclosure (a department
         /// reviewer only for their own department: scope is checked afterwards).
         case setDisclosureInputs = "set disclosure inputs"
+        /// The finance bureau's 批复 of a department-year (二下).
+        case approveBudget = "approve budgets"
+        /// The department's 批复 to its units (only its own department: scope is checked afterwards).
+        case approveUnits = "approve units"
+        /// The 批复 document of a department-year (officers and reviewers only in their department).
+        case readBudgetApproval = "read budget approvals"
+        /// The running clocks (批复, units' 批复, publication) within the caller's scope.
+        case readDeadlines = "read deadlines"
     }
 
     /// The table. No `default:`: a new role or operation must be decided case by case.
@@ -82,6 +90,23 @@ public enum Permission: Sendable, Hashable {
             case .financeReviewer, .departmentReviewer: .allowed
             case .officer, .auditor, .admin:
                 .forbidden("only the department's reviewer or the finance bureau sets disclosure inputs")
+            }
+        case .approveBudget:
+            switch role {
+            case .financeReviewer: .allowed
+            case .officer, .departmentReviewer, .auditor, .admin:
+                .forbidden("only the finance bureau gives a department's 批复")
+            }
+        case .approveUnits:
+            switch role {
+            case .departmentReviewer: .allowed
+            case .officer, .financeReviewer, .auditor, .admin:
+                .forbidden("only the department's reviewer gives its units their 批复")
+            }
+        case .readBudgetApproval, .readDeadlines:
+            switch role {
+            case .officer, .departmentReviewer, .financeReviewer, .auditor: .allowed
+            case .admin: .forbidden("role admin may not read budgets")
             }
         }
     }

@@ -16,6 +16,10 @@ set control figures           403      403                  ok                40
 waive rules                   403      403                  ok                403      403
 publish                       403      403                  ok                403      403
 set disclosure inputs         403      ok                   ok                403      403
+approve budgets               403      403                  ok                403      403
+approve units                 403      ok                   403               403      403
+read budget approvals         ok       ok                   ok                ok       403
+read deadlines                ok       ok                   ok                ok       403
 """
 
 /// What each forbidden answer says (the services and the API show it as is).
@@ -29,6 +33,10 @@ private let messages: [Permission.Operation: @Sendable (Role) -> String] = [
     .waive: { _ in "only the finance bureau waives rules" },
     .publish: { _ in "only the finance bureau publishes" },
     .setDisclosureInputs: { _ in "only the department's reviewer or the finance bureau sets disclosure inputs" },
+    .approveBudget: { _ in "only the finance bureau gives a department's 批复" },
+    .approveUnits: { _ in "only the department's reviewer gives its units their 批复" },
+    .readBudgetApproval: { _ in "role admin may not read budgets" },
+    .readDeadlines: { _ in "role admin may not read budgets" },
 ]
 
 private struct Cell: CustomTestStringConvertible, Sendable {
