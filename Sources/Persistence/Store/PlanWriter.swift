@@ -63,6 +63,24 @@ enum PlanWriter {
                 try grantWaiver(entryID, rule: rule, reason: reason, by: caller, on: connection)
             case .setControlFigure(let unit, let year, let amount):
                 try setControlFigure(unit: unit, year: year, amount: amount, by: caller, on: connection)
+            case .recordBudgetApproval(let department, let year, let number, let congressDate):
+                try connection.query("""
+                    INSERT INTO budget_approvals (department_code, year, number, congress_date, approved_by)
+                    VALUES (\(department), \(year), \(number), \(congressDate.description)::date, \(caller.actor.name))
+                    """)
+            case .freezeApprovedFigures(let year, let entryIDs):
+                try connection.query("""
+                    INSERT INTO round_figures (year, stage, code, unit_code, entry_id, revision, kind, amount)
+                    SELECT e.year, '批复', e.code, e.unit_code, e.id, e.revision, e.kind, e.amount
+                    FROM entries e WHERE e.year = \(year) AND e.id = ANY(\(PostgresArray(entryIDs))::uuid[])
+                    """)
+            case .recordUnitsApproval(let department, let year, let number):
+                try connection.query("""
+                    UPDATE budget_approvals SET units_number = \(number), units_approved_at = now(), units_approved_by = \(caller.actor.name)
+                    WHERE department_code = \(department) AND year = \(year) AND units_approved_at IS NULL
+                    """)
+            case .recordAdjustmentKind(let entryID, let kind):
+                try connection.query("UPDATE entries SET revise_kind = \(kind.rawValue) WHERE id = \(entryID) AND state = 'draft'")
             }
         }
         try EntryRows.insert(pending, on: connection)
