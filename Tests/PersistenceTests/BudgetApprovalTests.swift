@@ -1,3 +1,4 @@
+import Disclosure
 import Foundation
 import Persistence
 import TestSupport
@@ -142,13 +143,15 @@ struct BudgetApprovalTests {
     @Test("a managed year: publication waits for the 批复, and its clock starts there")
     func managedYear() async throws {
         let f = try await Fixture.make()
-        try await f.db.pool.withConnection { c in
-            try c.query("""
-                INSERT INTO budget_rounds (year, round, opens_on, closes_on, opened_by) VALUES (2021, '一上', '2020-09-01', '2020-09-30', 'finance')
-                """)
-        }
         let a = try #require(try await f.create([Fixture.project("M-1")], year: 2021).first)
         try await f.approve(a.id)
+        // The year becomes managed (as when the finance bureau opens its first round); the window
+        // stays open so that the later 追加 can be submitted whatever the round rules are.
+        try await f.db.pool.withConnection { c in
+            try c.query("""
+                INSERT INTO budget_rounds (year, round, opens_on, closes_on, opened_by) VALUES (2021, '一上', '2020-09-01', '2200-12-31', 'finance')
+                """)
+        }
         do {
             _ = try await f.entries.publish(department: "201", year: 2021, by: f.finance, overrideReason: "测试")
             Issue.record("published before the 批复 in a managed year")

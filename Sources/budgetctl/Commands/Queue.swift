@@ -80,7 +80,9 @@ struct Queue: AsyncParsableCommand {
                 let pending = try await DisclosureService(pool: session.pool).pendingPublications(department: departmentFilter, year: year)
                 // The clocks of 二下; the unmanaged publication clock is the section above already.
                 let clocks = try await session.entries.deadlines(year: year, department: department, for: caller)
-                    .filter { $0.clock != .publication || pending.allSatisfy { p in (p.department, p.year) != ($0.department, $0.year) } }
+                    .filter { clock in
+                        clock.clock != .publication || pending.allSatisfy { ($0.department, $0.year) != (clock.department, clock.year) }
+                    }
                 return (queued, pending, listed, clocks)
             }
             if publications {
