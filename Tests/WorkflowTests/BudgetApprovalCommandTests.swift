@@ -46,8 +46,9 @@ struct BudgetApprovalCommandTests {
             _ = try Self.command(number: number, congress: congress)
             Issue.record("accepted \(String(describing: number)) \(String(describing: congress))")
         } catch {
-            #expect(error.category == .invalidInput)
-            #expect(error.details.map(\.field) == [field])
+            let error = error as? WorkflowError
+            #expect(error?.category == .invalidInput)
+            #expect(error?.details.map(\.field) == [field])
         }
     }
 
@@ -195,8 +196,8 @@ struct BudgetClockTests {
             BudgetClocks.Facts(department: "201", year: 2020, managed: true, approval: Self.approval("2019-12-01")),
         ]
         let found = BudgetClocks.running(facts, today: LocalDate("2020-01-20")!)
-        #expect(found.map(\.daysLeft) == [-36, -31, 10])
-        #expect(found.first?.standing == "overdue by 36 days")
+        #expect(found.map(\.daysLeft) == [-35, -30, 10])
+        #expect(found.first?.standing == "overdue by 35 days")
         #expect(found.last?.standing == "10 days left")
     }
 
@@ -280,10 +281,4 @@ struct AdjustmentRuleTests {
             #expect(error.details.map(\.field) == ["amount"])
         }
     }
-}
-
-extension Error {
-    var category: WorkflowError.Category? { (self as? WorkflowError)?.category }
-    var details: [ErrorDetail] { (self as? WorkflowError)?.details ?? [] }
-    var message: String { (self as? WorkflowError)?.message ?? "\(self)" }
 }
