@@ -149,7 +149,10 @@ extension EntryService {
     /// every department, a reviewer its own, an officer its unit's. False also when it does not exist.
     static func canSee(department: String, _ actor: Actor, on connection: PostgresConnection) throws -> Bool {
         guard try departmentExists(department, on: connection) else { return false }
-        return try ownDepartment(of: actor, on: connection).map { $0 == department } ?? true
+        switch try ownDepartment(of: actor, on: connection) {
+        case .some(.some(let own)): return own == department
+        case .some(.none), .none: return true
+        }
     }
 
     /// The one department an actor's scope is limited to; nil when it sees every department.
