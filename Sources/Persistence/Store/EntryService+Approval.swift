@@ -180,11 +180,15 @@ extension EntryService {
             var condition: SQL = "TRUE"
             for filter in filters { condition = condition + " AND " + filter }
             let today = try Self.date(connection.query("SELECT \(Self.shanghaiToday) AS today").first!.decode("today"))
-            // Department-years with entries or a 批复; per year the congress date any 批复 names.
+            // The department-years a clock can run for: those with a 批复, those with approved
+            // entries awaiting publication, and in a year some 批复 has named the congress date, those
+            // with entries (each from an index: `budgetctl queue` asks this on every run).
             let rows = try connection.query("""
                 WITH d AS (
-                    SELECT department_code, year FROM entries WHERE state <> 'discarded' GROUP BY department_code, year
-                    UNION SELECT department_code, year FROM budget_approvals
+                    SELECT department_code, year FROM budget_approvals
+                    UNION SELECT department_code, year FROM entries WHERE state = 'approved'
+                    UNION SELECT department_code, year FROM entries
+                          WHERE year IN (SELECT year FROM budget_approvals) AND state <> 'discarded'
                 )
                 SELECT d.department_code, d.year,
                        EXISTS (SELECT 1 FROM budget_rounds r WHERE r.year = d.year) AS managed,
