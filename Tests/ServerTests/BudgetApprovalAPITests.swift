@@ -107,6 +107,10 @@ struct BudgetApprovalAPITests {
             #expect((try other.json()["items"] as? [Any])?.count == 0)
             #expect(try await client.execute(uri: "/v1/deadlines", method: .get, headers: world.headers("root")).status == .forbidden)
             #expect(try await client.execute(uri: "/v1/deadlines?year=1", method: .get, headers: world.headers("finance")).status == .badRequest)
+            let summary = try await client.execute(uri: "/v1/units/201002/years/2020/summary", method: .get,
+                                                   headers: world.headers("officer-201002"))
+            let summaryClocks = try #require(try summary.json()["deadlines"] as? [[String: Any]])
+            #expect(Set(summaryClocks.compactMap { $0["clock"] as? String }) == ["units_approval", "publication"])
 
             let revise = "/v1/entries/\(entry.id.uuidString.lowercased())/actions/revise"
             let noKind = try await client.execute(uri: revise, method: .post,

@@ -172,56 +172,60 @@ extension EntryService {
     public func deadlines(year: Int? = nil, department: String? = nil, for caller: Caller) async throws -> [BudgetClocks.Deadline] {
         try Permission.require(caller.actor.role, .readDeadlines)
         return try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
-            let own = try Self.ownDepartment(of: caller.actor, on: connection)
-            var filters: [SQL] = []
-            if case .some(.some(let department)) = own { filters.append("d.department_code = \(department)") }
-            if let department { filters.append("d.department_code = \(department)") }
-            if let year { filters.append("d.year = \(year)") }
-            var condition: SQL = "TRUE"
-            for filter in filters { condition = condition + " AND " + filter }
-            let today = try Self.date(connection.query("SELECT \(Self.shanghaiToday) AS today").first!.decode("today"))
-            // The department-years a clock can run for: those with a 批复, those with approved
-            // entries awaiting publication, and in a year some 批复 has named the congress date, those
-            // with entries (each from an index: `budgetctl queue` asks this on every run).
-            let rows = try connection.query("""
-                WITH d AS (
-                    SELECT department_code, year FROM budget_approvals
-                    UNION SELECT department_code, year FROM entries WHERE state = 'approved'
-                    UNION SELECT department_code, year FROM entries
-                          WHERE year IN (SELECT year FROM budget_approvals) AND state <> 'discarded'
-                )
-                SELECT d.department_code, d.year,
-                       EXISTS (SELECT 1 FROM budget_rounds r WHERE r.year = d.year) AS managed,
-                       (SELECT to_char(min(c.congress_date), 'YYYY-MM-DD') FROM budget_approvals c WHERE c.year = d.year) AS congress,
-                       b.number, to_char(b.congress_date, 'YYYY-MM-DD') AS own_congress,
-                       to_char((b.approved_at AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') AS approved_on,
-                       b.units_approved_at IS NOT NULL AS units_approved,
-                       EXISTS (SELECT 1 FROM publications p WHERE p.department_code = d.department_code AND p.year = d.year
-                               AND p.published_at >= b.approved_at) AS published_since,
-                       EXISTS (SELECT 1 FROM entries e WHERE e.department_code = d.department_code AND e.year = d.year
-                               AND e.state <> 'discarded') AS has_entries,
-                       (SELECT to_char((min(e.approved_at) AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') FROM entries e
-                        WHERE e.department_code = d.department_code AND e.year = d.year AND e.state = 'approved') AS oldest_approval
-                FROM d LEFT JOIN budget_approvals b ON b.department_code = d.department_code AND b.year = d.year
-                WHERE \(condition)
-                """)
-            let facts = try rows.map { row in
-                let department: String = try row.decode("department_code")
-                let year: Int = try row.decode("year")
-                var approval: BudgetApprovalRecord?
-                if let number = try row.decode("number", as: String?.self) {
-                    approval = BudgetApprovalRecord(
-                        department: department, year: year, number: number, congressDate: try Self.date(row.decode("own_congress")),
-                        approvedOn: try Self.date(row.decode("approved_on")), unitsApproved: try row.decode("units_approved"))
-                }
-                return BudgetClocks.Facts(
-                    department: department, year: year, managed: try row.decode("managed"),
-                    congressDate: try row.decode("congress", as: String?.self).map(Self.date), approval: approval,
-                    publishedSinceApproval: try row.decode("published_since", as: Bool?.self) ?? false,
-                    hasEntries: try row.decode("has_entries"),
-                    oldestUnpublishedApproval: try row.decode("oldest_approval", as: String?.self).map(Self.date))
-            }
-            return BudgetClocks.running(facts, today: today)
+            try Self.deadlines(year: year, department: department, for: caller.actor, on: connection)
         }
+    }
+
+    static func deadlines(year: Int?, department: String?, for actor: Actor, on connection: PostgresConnection) throws -> [BudgetClocks.Deadline] {
+        let own = try Self.ownDepartment(of: actor, on: connection)
+        var filters: [SQL] = []
+        if case .some(.some(let department)) = own { filters.append("d.department_code = \(department)") }
+        if let department { filters.append("d.department_code = \(department)") }
+        if let year { filters.append("d.year = \(year)") }
+        var condition: SQL = "TRUE"
+        for filter in filters { condition = condition + " AND " + filter }
+        let today = try Self.date(connection.query("SELECT \(Self.shanghaiToday) AS today").first!.decode("today"))
+        // The department-years a clock can run for: those with a 批复, those with approved
+        // entries awaiting publication, and in a year some 批复 has named the congress date, those
+        // with entries (each from an index: `budgetctl queue` asks this on every run).
+        let rows = try connection.query("""
+            WITH d AS (
+                SELECT department_code, year FROM budget_approvals
+                UNION SELECT department_code, year FROM entries WHERE state = 'approved'
+                UNION SELECT department_code, year FROM entries
+                      WHERE year IN (SELECT year FROM budget_approvals) AND state <> 'discarded'
+            )
+            SELECT d.department_code, d.year,
+                   EXISTS (SELECT 1 FROM budget_rounds r WHERE r.year = d.year) AS managed,
+                   (SELECT to_char(min(c.congress_date), 'YYYY-MM-DD') FROM budget_approvals c WHERE c.year = d.year) AS congress,
+                   b.number, to_char(b.congress_date, 'YYYY-MM-DD') AS own_congress,
+                   to_char((b.approved_at AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') AS approved_on,
+                   b.units_approved_at IS NOT NULL AS units_approved,
+                   EXISTS (SELECT 1 FROM publications p WHERE p.department_code = d.department_code AND p.year = d.year
+                           AND p.published_at >= b.approved_at) AS published_since,
+                   EXISTS (SELECT 1 FROM entries e WHERE e.department_code = d.department_code AND e.year = d.year
+                           AND e.state <> 'discarded') AS has_entries,
+                   (SELECT to_char((min(e.approved_at) AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') FROM entries e
+                    WHERE e.department_code = d.department_code AND e.year = d.year AND e.state = 'approved') AS oldest_approval
+            FROM d LEFT JOIN budget_approvals b ON b.department_code = d.department_code AND b.year = d.year
+            WHERE \(condition)
+            """)
+        let facts = try rows.map { row in
+            let department: String = try row.decode("department_code")
+            let year: Int = try row.decode("year")
+            var approval: BudgetApprovalRecord?
+            if let number = try row.decode("number", as: String?.self) {
+                approval = BudgetApprovalRecord(
+                    department: department, year: year, number: number, congressDate: try Self.date(row.decode("own_congress")),
+                    approvedOn: try Self.date(row.decode("approved_on")), unitsApproved: try row.decode("units_approved"))
+            }
+            return BudgetClocks.Facts(
+                department: department, year: year, managed: try row.decode("managed"),
+                congressDate: try row.decode("congress", as: String?.self).map(Self.date), approval: approval,
+                publishedSinceApproval: try row.decode("published_since", as: Bool?.self) ?? false,
+                hasEntries: try row.decode("has_entries"),
+                oldestUnpublishedApproval: try row.decode("oldest_approval", as: String?.self).map(Self.date))
+        }
+        return BudgetClocks.running(facts, today: today)
     }
 }

@@ -170,6 +170,8 @@ extension EntryService {
         public var controlFigure: Money?
         /// The unit's department-year when it has approved entries awaiting publication (20-day clock).
         public var pendingPublication: DisclosureService.PendingPublication?
+        /// The running clocks of the unit's department-year (批复, units' 批复, publication), overdue first.
+        public var deadlines: [BudgetClocks.Deadline] = []
 
         public struct StateTotal: Sendable, Hashable, Codable {
             public var count: Int
@@ -183,6 +185,7 @@ extension EntryService {
             case byState = "by_state"
             case controlFigure = "control_figure"
             case pendingPublication = "pending_publication"
+            case deadlines
         }
     }
 
@@ -214,6 +217,7 @@ extension EntryService {
                 """).first?.decode("amount", as: Money.self)
             summary.pendingPublication = try DisclosureService.pendingPublications(
                 department: scope.departmentCode, year: year, on: connection).first
+            summary.deadlines = try Self.deadlines(year: year, department: scope.departmentCode, for: caller.actor, on: connection)
             return summary
         }
     }
