@@ -227,6 +227,15 @@ extension EntryService {
             snapshot.approvedRevision = RevisionReference(id: approved, revision: try row.decode("approved_revision", as: Int.self))
         }
         snapshot.budgetApproved = try row.decode("budget_approved", as: Bool.self)
+        if command.action == .revise, !snapshot.budgetApproved {
+            // The statement above saw the data as it was before it waited for the entry's lock; a
+            // 批复 holds every entry of its department-year locked until it commits, so asking
+            // again now sees one that committed meanwhile (a revise after it needs its kind).
+            snapshot.budgetApproved = try connection.query("""
+                SELECT EXISTS (SELECT 1 FROM budget_approvals WHERE department_code = \(entry.scope.departmentCode)
+                               AND year = \(entry.year)) AS approved
+                """).first!.decode("approved")
+        }
         snapshot.entryAdjustment = row["revise_kind"].flatMap(AdjustmentKind.init(rawValue:))
         if snapshot.entryAdjustment == .transfer, command.needs(by: caller.actor, from: entry.state).contains(.approvedRevision) {
             snapshot.approvedTotal = try approvedTotal(of: entry, on: connection)
