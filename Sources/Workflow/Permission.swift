@@ -30,6 +30,14 @@ public enum Permission: Sendable, Hashable {
         case setDisclosureInputs = "set disclosure inputs"
         /// Opening, extending and closing the rounds of a year (一上, 一下, 二上, 二下).
         case manageRounds = "manage the rounds calendar"
+        /// The finance bureau's 批复 of a department-year (二下).
+        case approveBudget = "approve budgets"
+        /// The department's 批复 to its units (only its own department: scope is checked afterwards).
+        case approveUnits = "approve units"
+        /// The 批复 document of a department-year (officers and reviewers only in their department).
+        case readBudgetApproval = "read budget approvals"
+        /// The running clocks (批复, units' 批复, publication) within the caller's scope.
+        case readDeadlines = "read deadlines"
     }
 
     /// The table. No `default:`: a new role or operation must be decided case by case.
@@ -107,6 +115,23 @@ public enum Permission: Sendable, Hashable {
             case .financeReviewer: .allowed
             case .officer, .departmentReviewer, .auditor, .admin:
                 .forbidden("only the finance bureau opens, extends and closes rounds")
+            }
+        case .approveBudget:
+            switch role {
+            case .financeReviewer: .allowed
+            case .officer, .departmentReviewer, .auditor, .admin:
+                .forbidden("only the finance bureau gives a department's 批复")
+            }
+        case .approveUnits:
+            switch role {
+            case .departmentReviewer: .allowed
+            case .officer, .financeReviewer, .auditor, .admin:
+                .forbidden("only the department's reviewer gives its units their 批复")
+            }
+        case .readBudgetApproval, .readDeadlines:
+            switch role {
+            case .officer, .departmentReviewer, .financeReviewer, .auditor: .allowed
+            case .admin: .forbidden("role admin may not read budgets")
             }
         }
     }

@@ -40,6 +40,8 @@ public enum TextLimits {
     public static let reason = Field(maxLength: 2000, multiline: true)
     /// A narrative section of the disclosure.
     public static let narrative = Field(maxLength: 20000, multiline: true)
+    /// The number (文号) of a 批复, e.g. 徐财预〔2020〕1号.
+    public static let approvalNumber = Field(maxLength: 100, multiline: false)
     /// An organization's name.
     public static let organizationName = Field(maxLength: 200, multiline: false)
     /// An organization's nature, level or funding form (行政, 正科, 财政拨款).

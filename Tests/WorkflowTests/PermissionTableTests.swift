@@ -19,6 +19,10 @@ waive rules                   403      403                  ok                40
 publish                       403      403                  ok                403      403
 set disclosure inputs         403      ok                   ok                403      403
 manage the rounds calendar    403      403                  ok                403      403
+approve budgets               403      403                  ok                403      403
+approve units                 403      ok                   403               403      403
+read budget approvals         ok       ok                   ok                ok       403
+read deadlines                ok       ok                   ok                ok       403
 """
 
 /// What each forbidden answer says (the services and the API show it as is).
@@ -35,6 +39,10 @@ private let messages: [Permission.Operation: @Sendable (Role) -> String] = [
     .publish: { _ in "only the finance bureau publishes" },
     .setDisclosureInputs: { _ in "only the department's reviewer or the finance bureau sets disclosure inputs" },
     .manageRounds: { _ in "only the finance bureau opens, extends and closes rounds" },
+    .approveBudget: { _ in "only the finance bureau gives a department's 批复" },
+    .approveUnits: { _ in "only the department's reviewer gives its units their 批复" },
+    .readBudgetApproval: { _ in "role admin may not read budgets" },
+    .readDeadlines: { _ in "role admin may not read budgets" },
 ]
 
 private struct Cell: CustomTestStringConvertible, Sendable {

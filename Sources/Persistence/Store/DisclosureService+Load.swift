@@ -91,11 +91,28 @@ extension DisclosureService {
         return inputs
     }
 
+    /// Which entries (`e`) a department-year's disclosure shows: the published ones; but once a
+    /// year run in rounds has its 批复 and the department-year was published, the revisions frozen
+    /// by the 批复 (年初预算), so that later 调剂 and 追加 revisions do not rewrite it.
+    static func inForceCondition(department: String, year: Int, on connection: PostgresConnection) throws -> SQL {
+        let frozen = try connection.query("""
+            SELECT EXISTS (SELECT 1 FROM budget_rounds WHERE year = \(year))
+               AND EXISTS (SELECT 1 FROM budget_approvals WHERE department_code = \(department) AND year = \(year))
+               AND EXISTS (SELECT 1 FROM publications WHERE department_code = \(department) AND year = \(year)) AS frozen
+            """).first!.decode("frozen", as: Bool.self)
+        guard frozen else { return "e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'" }
+        return """
+            e.department_code = \(department) AND e.year = \(year)
+            AND e.id IN (SELECT entry_id FROM round_figures WHERE year = \(year) AND stage = '批复')
+            """
+    }
+
     /// The published entries of a department-year in disclosure order: a unit's entries in the order
     /// they were first created (a batch's line order, which is the reference's project order).
     /// Texts only projects show are read for projects only; indicators and procurement are read for
     /// the entries that have them.
     static func published(department: String, year: Int, on connection: PostgresConnection) throws -> [BudgetEntry] {
+        let inForce = try inForceCondition(department: department, year: year, on: connection)
         let rows = try connection.query("""
             SELECT e.id, e.unit_code, e.code, e.name, e.kind, e.func_code,
                    (e.general * 100)::int8, (e.fund * 100)::int8, (e.state_capital * 100)::int8,
@@ -104,7 +121,7 @@ extension DisclosureService {
                    CASE WHEN e.kind = 'project' THEN e.purpose END,
                    CASE WHEN e.kind = 'project' THEN e.goals END
             FROM entries e
-            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            WHERE \(inForce)
             ORDER BY e.unit_code, \(firstCreated), e.code
             """)
         var entries: [BudgetEntry] = []
@@ -139,14 +156,14 @@ extension DisclosureService {
         try attach(to: &entries, byID: byID, connection.query("""
             SELECT i.entry_id, i.position, i.econ, (i.amount * 100)::int8
             FROM entry_items i JOIN entries e ON e.id = i.entry_id
-            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            WHERE \(inForce)
             """)) { v throws(PostgresError) in
             EntryItem(econ: try text(v, 2), amount: try fen(v, 3))
         } add: { $0.items.append($1) }
         try attach(to: &entries, byID: byID, connection.query("""
             SELECT x.entry_id, x.position, x.l1, x.l2, x.l3, x.descr, x.value, x.basis
             FROM entry_indicators x JOIN entries e ON e.id = x.entry_id
-            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published' AND e.kind = 'project'
+            WHERE \(inForce) AND e.kind = 'project'
             """)) { v throws(PostgresError) in
             Indicator(l1: try text(v, 2), l2: try text(v, 3), l3: try text(v, 4), desc: try text(v, 5), value: try text(v, 6),
                       basis: try text(v, 7))
@@ -154,7 +171,7 @@ extension DisclosureService {
         try attach(to: &entries, byID: byID, connection.query("""
             SELECT p.entry_id, p.position, p.item, p.catalog, p.unit, (p.quantity * 10000)::int8, (p.price * 100)::int8
             FROM entry_procurement p JOIN entries e ON e.id = p.entry_id
-            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            WHERE \(inForce)
             """)) { v throws(PostgresError) in
             let quantity = try text(v, 5)
             guard let tenThousandths = Int64(quantity) else { throw .decoding(Quantity.self, quantity) }
@@ -167,13 +184,14 @@ extension DisclosureService {
     /// The published entries of a department-year summed by PostgreSQL (exact NUMERIC sums, in
     /// fen); `nil` when the year has no published entries.
     static func ledger(department: String, year: Int, on connection: PostgresConnection) throws -> DisclosureLedger? {
+        let inForce = try inForceCondition(department: department, year: year, on: connection)
         var ledger = DisclosureLedger()
         var count = 0
         for row in try connection.query("""
             SELECT e.kind, count(*)::int8, (sum(e.general) * 100)::int8, (sum(e.fund) * 100)::int8,
                    (sum(e.state_capital) * 100)::int8, (sum(e.special) * 100)::int8, (sum(e.other) * 100)::int8
             FROM entries e
-            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            WHERE \(inForce)
             GROUP BY e.kind
             """) {
             let v = row.values
@@ -188,7 +206,7 @@ extension DisclosureService {
         for row in try connection.query("""
             SELECT e.kind, i.econ, (sum(i.amount) * 100)::int8
             FROM entry_items i JOIN entries e ON e.id = i.entry_id
-            WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'published'
+            WHERE \(inForce)
             GROUP BY e.kind, i.econ
             """) {
             let v = row.values

@@ -133,7 +133,8 @@ public struct DisclosureService: Sendable {
 
     /// Department-years with approved entries not yet published, oldest approval first.
     ///
-    /// The law asks departments to publish within 20 days of approval.
+    /// The law asks departments to publish within 20 days of approval. Only years run without
+    /// rounds: in a managed year the clock starts at the 批复 (``BudgetApprovalService/deadlines(for:)``).
     public struct PendingPublication: Sendable, Hashable, Codable {
         public var department: String
         public var year: Int
@@ -164,6 +165,7 @@ public struct DisclosureService: Sendable {
                    (\(publicationDeadlineDays) - floor(extract(epoch FROM now() - min(e.approved_at)) / 86400))::int AS days_left
             FROM \(EntryRows.from)
             WHERE e.state = 'approved' \(departmentFilter) \(yearFilter)
+              AND NOT EXISTS (SELECT 1 FROM budget_rounds r WHERE r.year = e.year)
             GROUP BY o.parent_code, e.year ORDER BY since
             """).map { row in
             PendingPublication(

@@ -11,10 +11,12 @@ extension EntryService {
     /// Applies one action (submit, withdraw, approve, reject, discard, revise) to one entry.
     ///
     /// `expectedVersion` (If-Match) is optional; when given and stale, nothing happens.
+    /// `adjustment`: for a `revise` after the department-year's 批复, 调剂 or 追加 (required then).
     public func act(
-        _ action: EntryAction, on id: UUID, reason: String? = nil, expectedVersion: Int? = nil, by caller: Caller
+        _ action: EntryAction, on id: UUID, reason: String? = nil, expectedVersion: Int? = nil,
+        adjustment: AdjustmentKind? = nil, by caller: Caller
     ) async throws -> ActionResult {
-        let command = EntryActionCommand(action, on: id, reason: reason, expectedVersion: expectedVersion)
+        let command = EntryActionCommand(action, on: id, reason: reason, expectedVersion: expectedVersion, adjustment: adjustment)
         let result = try await transaction { connection in
             try Self.run(command, by: caller, on: connection)
         }
@@ -231,6 +233,9 @@ extension EntryService {
                 (SELECT hash FROM head) AS head_hash,
                 \(YearRows.windowsJSON(year: "e.year")) AS rounds,
                 \(YearRows.today) AS today,
+                EXISTS (SELECT 1 FROM budget_approvals b WHERE b.department_code = e.department_code AND b.year = e.year)
+                    AS budget_approved,
+                (SELECT revise_kind FROM entries WHERE id = \(id)) AS revise_kind,
                 clock_timestamp() AS now
             FROM e
             """
@@ -268,6 +273,20 @@ extension EntryService {
             today: try YearRows.date(try row.decode("today")))
         if let approved = try row.decode("approved_id", as: UUID?.self) {
             snapshot.approvedRevision = RevisionReference(id: approved, revision: try row.decode("approved_revision", as: Int.self))
+        }
+        snapshot.budgetApproved = try row.decode("budget_approved", as: Bool.self)
+        if command.action == .revise, !snapshot.budgetApproved {
+            // The statement above saw the data as it was before it waited for the entry's lock; a
+            // 批复 holds every entry of its department-year locked until it commits, so asking
+            // again now sees one that committed meanwhile (a revise after it needs its kind).
+            snapshot.budgetApproved = try connection.query("""
+                SELECT EXISTS (SELECT 1 FROM budget_approvals WHERE department_code = \(entry.scope.departmentCode)
+                               AND year = \(entry.year)) AS approved
+                """).first!.decode("approved")
+        }
+        snapshot.entryAdjustment = row["revise_kind"].flatMap(AdjustmentKind.init(rawValue:))
+        if snapshot.entryAdjustment == .transfer, command.needs(by: caller.actor, from: entry.state).contains(.approvedRevision) {
+            snapshot.approvedTotal = try approvedTotal(of: entry, on: connection)
         }
         if let ceiling = try row.decode("ceiling", as: Money?.self) {
             // Each other code counts once, at its latest revision that counts (the one in force
@@ -316,6 +335,23 @@ extension EntryService {
                 level: .department, holder: entry.departmentCode, ceilings: departmentCells, used: ControlRows.sum(usage.values))
         }
         return .managed(check)
+    /// The unit's 批复 total and its other codes in force, for the approval of a 调剂. The
+    /// department-year's 批复 row is locked first, so two 调剂 approvals of its units take turns
+    /// (each sees what the other approved); lock order: entry, then 批复 row.
+    static func approvedTotal(of entry: BudgetEntry, on connection: PostgresConnection) throws -> ApprovedTotalStanding {
+        try connection.query("""
+            SELECT 1 AS x FROM budget_approvals WHERE department_code = \(entry.scope.departmentCode) AND year = \(entry.year) FOR UPDATE
+            """)
+        let row = try connection.query("""
+            SELECT (SELECT coalesce(sum(amount), 0) FROM round_figures
+                    WHERE year = \(entry.year) AND stage = '批复' AND unit_code = \(entry.unitCode)) AS approved_total,
+                   (SELECT coalesce(sum(amount), 0) FROM (
+                        SELECT DISTINCT ON (code) amount FROM entries
+                        WHERE unit_code = \(entry.unitCode) AND year = \(entry.year) AND state IN ('approved', 'published')
+                          AND code <> \(entry.content.code)
+                        ORDER BY code, revision DESC) latest) AS others
+            """).first!
+        return ApprovedTotalStanding(approvedTotal: try row.decode("approved_total"), othersInForce: try row.decode("others"))
     }
 
     /// Marks other revisions of an entry in `state` as superseded, with an audit event each.

@@ -37,6 +37,12 @@ extension EntryService {
                 // last publication" stays true until this one commits.
                 let lock = "publication:\(department):\(year)"
                 try connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lock))) IS NULL AS locked")
+                let standing = try connection.query("""
+                    SELECT EXISTS (SELECT 1 FROM budget_rounds WHERE year = \(year)) AS managed,
+                           EXISTS (SELECT 1 FROM budget_approvals WHERE department_code = \(department) AND year = \(year)) AS approved
+                    """).first!
+                snapshot.managedYear = try standing.decode("managed")
+                snapshot.budgetApproved = try standing.decode("approved")
                 snapshot.approved = try connection.query("""
                     SELECT \(EntryRows.columns) FROM entries e
                     WHERE e.department_code = \(department) AND e.year = \(year) AND e.state = 'approved'

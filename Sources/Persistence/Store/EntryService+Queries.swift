@@ -172,6 +172,8 @@ extension EntryService {
         public var pendingPublication: DisclosureService.PendingPublication?
         /// In a year run in rounds: the unit's totals 一上 / 二上 / 批复 side by side, with the change.
         public var figures: RoundFigures?
+        /// The running clocks of the unit's department-year (批复, units' 批复, publication), overdue first.
+        public var deadlines: [BudgetClocks.Deadline] = []
 
         public struct StateTotal: Sendable, Hashable, Codable {
             public var count: Int
@@ -186,6 +188,7 @@ extension EntryService {
             case controlFigure = "control_figure"
             case pendingPublication = "pending_publication"
             case figures
+            case deadlines
         }
     }
 
@@ -218,6 +221,7 @@ extension EntryService {
             summary.pendingPublication = try DisclosureService.pendingPublications(
                 department: scope.departmentCode, year: year, on: connection).first
             summary.figures = try Self.roundTotals(unit: unit, year: year, on: connection)
+            summary.deadlines = try Self.deadlines(year: year, department: scope.departmentCode, for: caller.actor, on: connection)
             return summary
         }
     }

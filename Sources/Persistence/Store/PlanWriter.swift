@@ -75,6 +75,24 @@ enum PlanWriter {
                 try YearRows.carryIntoSecondUp(year: year, entries: entries, on: connection)
             case .setControlCells(let year, let department, let unit, let cells):
                 try ControlRows.write(year: year, department: department, unit: unit, cells: cells, by: caller, on: connection)
+            case .recordBudgetApproval(let department, let year, let number, let congressDate):
+                try connection.query("""
+                    INSERT INTO budget_approvals (department_code, year, number, congress_date, approved_by)
+                    VALUES (\(department), \(year), \(number), \(congressDate.description)::date, \(caller.actor.name))
+                    """)
+            case .freezeApprovedFigures(let year, let entryIDs):
+                try connection.query("""
+                    INSERT INTO round_figures (year, stage, code, unit_code, entry_id, revision, kind, amount)
+                    SELECT e.year, '批复', e.code, e.unit_code, e.id, e.revision, e.kind, e.amount
+                    FROM entries e WHERE e.year = \(year) AND e.id = ANY(\(PostgresArray(entryIDs))::uuid[])
+                    """)
+            case .recordUnitsApproval(let department, let year, let number):
+                try connection.query("""
+                    UPDATE budget_approvals SET units_number = \(number), units_approved_at = now(), units_approved_by = \(caller.actor.name)
+                    WHERE department_code = \(department) AND year = \(year) AND units_approved_at IS NULL
+                    """)
+            case .recordAdjustmentKind(let entryID, let kind):
+                try connection.query("UPDATE entries SET revise_kind = \(kind.rawValue) WHERE id = \(entryID) AND state = 'draft'")
             }
         }
         try EntryRows.insert(pending, on: connection)

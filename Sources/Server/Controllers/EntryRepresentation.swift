@@ -139,6 +139,8 @@ enum EntryJSON {
 
     struct ActionBody: Decodable {
         var reason: String?
+        /// For a `revise` after the 批复: 调剂 or 追加.
+        var kind: String?
     }
 }
 

@@ -13,10 +13,13 @@ import Foundation
 /// 5. version — a stale `expectedVersion` (If-Match) gets ``WorkflowError/staleVersion(expected:actual:)``;
 ///    then, for `submit` in a year run in rounds, the window: outside an open 一上/二上 (or the
 ///    entry's own round) gets ``WorkflowError/conflict(_:)`` naming the round and its dates;
-/// 6. rules — `submit` and `approve` with any violation (waivers removed; V7: in a year with
+/// 6. kind — after the department-year's 批复 a `revise` needs ``adjustment`` (调剂 or 追加), and
+///    before it takes none (``WorkflowError/invalidInput(_:details:)`` naming `kind`);
+/// 7. rules — `submit` and `approve` with any violation (waivers removed; V7: in a year with
 ///    rounds every control-figure cell the step checks, see ``ControlFigureStanding``; otherwise the
-///    unit's total at the finance bureau's approval) get ``WorkflowError/validationFailed(_:)``; a `revise` while another
-///    revision is being worked on gets ``WorkflowError/conflict(_:)``.
+///    unit's total at the finance bureau's approval) get ``WorkflowError/validationFailed(_:)``; a
+///    `revise` while another revision is being worked on gets ``WorkflowError/conflict(_:)``; the
+///    finance bureau's approval of a 调剂 revision that would take the unit past its 批复 total is refused.
 public struct EntryActionCommand: Sendable, Hashable {
     public var action: EntryAction
     public var entryID: UUID
@@ -25,16 +28,19 @@ public struct EntryActionCommand: Sendable, Hashable {
     public var expectedVersion: Int?
     /// The id a `revise` gives the new revision (chosen by the caller, so the decision stays pure).
     public var newRevisionID: UUID
+    /// For a `revise` after the 批复: 调剂 or 追加.
+    public var adjustment: AdjustmentKind?
 
     public init(
         _ action: EntryAction, on entryID: UUID, reason: String? = nil, expectedVersion: Int? = nil,
-        newRevisionID: UUID = UUID()
+        newRevisionID: UUID = UUID(), adjustment: AdjustmentKind? = nil
     ) {
         self.action = action
         self.entryID = entryID
         self.reason = reason
         self.expectedVersion = expectedVersion
         self.newRevisionID = newRevisionID
+        self.adjustment = adjustment
     }
 
     /// The parts of the snapshot beyond the entry that a step reads.
@@ -82,6 +88,7 @@ public struct EntryActionCommand: Sendable, Hashable {
         if action == .submit, let calendar = snapshot.calendar, let today = snapshot.today {
             try calendar.checkEntryChange(round: entry.round, on: today)
         }
+        try checkAdjustment(snapshot)
         if step.needsRules {
             var context = ValidationContext(waived: snapshot.waived)
             var overshoots: [Violation] = []
@@ -100,6 +107,9 @@ public struct EntryActionCommand: Sendable, Hashable {
             let violations = Validator.validate(entry.content, context: context) + overshoots
             if !violations.isEmpty { throw .validationFailed(violations) }
         }
+        if step.to == .approved, snapshot.entryAdjustment == .transfer, let standing = snapshot.approvedTotal {
+            try standing.check(entry)
+        }
         let chain = PlannedEvent.entryChain(year: entry.year, code: entry.content.code)
 
         if let newState = step.newRevision {
@@ -113,13 +123,16 @@ public struct EntryActionCommand: Sendable, Hashable {
             created.version = 1
             created.state = newState
             created.supersedes = entry.id
+            var changes = ["revises": entry.id.uuidString.lowercased(), "revision": String(revision)]
+            var writes: [PlannedWrite] = [.insertRevision(created, reason: reason)]
+            if let adjustment {
+                changes["kind"] = adjustment.rawValue
+                writes.append(.recordAdjustmentKind(entryID: created.id, kind: adjustment))
+            }
             let event = PlannedEvent(
                 chain: chain, action: action.rawValue, entryID: created.id, revision: revision,
-                fromState: entry.state.rawValue, toState: newState.rawValue, reason: reason,
-                changes: ["revises": entry.id.uuidString.lowercased(), "revision": String(revision)])
-            return EntryActionDecision(
-                plan: Plan(writes: [.insertRevision(created, reason: reason)], events: [event]),
-                entry: entry, newRevision: created)
+                fromState: entry.state.rawValue, toState: newState.rawValue, reason: reason, changes: changes)
+            return EntryActionDecision(plan: Plan(writes: writes, events: [event]), entry: entry, newRevision: created)
         }
 
         var plan = Plan()
@@ -142,6 +155,53 @@ public struct EntryActionCommand: Sendable, Hashable {
     }
 }
 
+extension EntryActionCommand {
+    /// After the 批复 a new revision is a 调剂 or a 追加 and must say which; before it, neither.
+    func checkAdjustment(_ snapshot: EntryActionSnapshot) throws(WorkflowError) {
+        guard action == .revise else {
+            if adjustment != nil {
+                throw .invalidInput("kind (调剂 or 追加) goes with revise only", details: [ErrorDetail(field: "kind", message: "not for \(action.rawValue)")])
+            }
+            return
+        }
+        let code = snapshot.entry.content.code
+        if snapshot.budgetApproved, adjustment == nil {
+            throw .invalidInput(
+                "entry \(code) is part of its department's 批复 for \(snapshot.entry.year): a revision is a 调剂 (within the unit's total) or a 追加; give kind",
+                details: [ErrorDetail(field: "kind", message: "required after the 批复: 调剂 or 追加")])
+        }
+        if !snapshot.budgetApproved, let adjustment {
+            throw .invalidInput(
+                "kind \(adjustment.rawValue) applies after the department's 批复, which \(code)'s department-year has not had",
+                details: [ErrorDetail(field: "kind", message: "no 批复 yet")])
+        }
+    }
+}
+
+/// A unit's 批复 total and what its other codes hold in force (approved or published, each code
+/// once at its latest such revision): a 调剂 moves money within the total, so their sum with the
+/// approved revision may not exceed it.
+public struct ApprovedTotalStanding: Sendable, Hashable {
+    public var approvedTotal: Money
+    public var othersInForce: Money
+    public init(approvedTotal: Money, othersInForce: Money) {
+        self.approvedTotal = approvedTotal
+        self.othersInForce = othersInForce
+    }
+
+    func check(_ entry: BudgetEntry) throws(WorkflowError) {
+        guard let after = try? othersInForce.adding(entry.content.amount) else {
+            throw .conflict("the unit's amounts add up beyond range")
+        }
+        guard after > approvedTotal else { return }
+        let over = (try? after.subtracting(approvedTotal))?.description ?? "?"
+        throw .batchFailed(
+            "a 调剂 keeps unit \(entry.unitCode) within its 批复 total \(approvedTotal): with \(entry.content.code) at \(entry.content.amount) it would be \(after), \(over) over; a raise is a 追加",
+            details: [ErrorDetail(field: "amount", message: "exceeds the unit's 批复 total \(approvedTotal) by \(over)")],
+            category: .validation)
+    }
+}
+
 /// What ``EntryActionCommand/decide(_:_:)`` reads, loaded (and locked) by the caller in one go.
 public struct EntryActionSnapshot: Sendable, Hashable {
     /// The entry with its children, as it stands (locked).
@@ -161,6 +221,12 @@ public struct EntryActionSnapshot: Sendable, Hashable {
     /// year an entry is submitted only within its round's window. Nil: not read (no check).
     public var calendar: YearCalendar?
     public var today: CalendarDate?
+    /// Whether the entry's department-year has its 批复.
+    public var budgetApproved: Bool = false
+    /// What this revision is, when it was opened after the 批复.
+    public var entryAdjustment: AdjustmentKind?
+    /// For the finance approval of a 调剂: the unit's 批复 total and its other codes in force.
+    public var approvedTotal: ApprovedTotalStanding?
 
     /// The states of a revision being worked on: at most one per code (a `revise` needs none).
     public static let openStates: [EntryState] = [.draft, .departmentReview, .financeReview]

@@ -58,6 +58,16 @@ public enum PlannedWrite: Sendable, Hashable {
     /// Control-figure cells of a department-year (`unit` nil) or of one of its units, set or
     /// changed by the caller (SetDepartmentFiguresCommand, AllocateUnitFiguresCommand).
     case setControlCells(year: Int, department: String, unit: String?, cells: [ControlCell: Money])
+    // MARK: The 批复 and what follows it (ApproveBudgetCommand, ApproveUnitsCommand, revise)
+
+    /// The finance bureau's 批复 of a department-year, by the caller.
+    case recordBudgetApproval(department: String, year: Int, number: String, congressDate: LocalDate)
+    /// The figures of these entry revisions frozen as the year's 批复 figures (round_figures, stage 批复).
+    case freezeApprovedFigures(year: Int, entryIDs: [UUID])
+    /// The department's 批复 to its units, by the caller.
+    case recordUnitsApproval(department: String, year: Int, number: String?)
+    /// A new revision opened after the 批复 is a 调剂 or a 追加 (written once, with the revision).
+    case recordAdjustmentKind(entryID: UUID, kind: AdjustmentKind)
 }
 
 /// One audit event to append. Chain position, time, hashes and signature are the appender's.

@@ -41,6 +41,10 @@ public struct PublishCommand: Sendable {
         public var previousPublication: Int64?
         /// The disclosure inputs that differ from those frozen with it (all at the first).
         public var inputsChanged: [String] = []
+        /// Whether the year runs in rounds (any row in budget_rounds): then publication follows the 批复.
+        public var managedYear = false
+        /// Whether the department-year has its 批复 from the finance bureau.
+        public var budgetApproved = false
 
         public init(departmentExists: Bool) { self.departmentExists = departmentExists }
     }
@@ -49,6 +53,12 @@ public struct PublishCommand: Sendable {
     /// its code; with none approved, only changed disclosure inputs are worth a publication.
     public func decide(_ snapshot: Snapshot) throws(WorkflowError) -> (plan: Plan, published: [BudgetEntry]) {
         guard snapshot.departmentExists else { throw .notFound(resource: "department") }
+        if snapshot.managedYear, !snapshot.budgetApproved {
+            throw .conflict("""
+                department \(department) has no 批复 for \(year) yet: in a year run in rounds, publication follows the finance \
+                bureau's 批复 (budgetctl approve-budget --department \(department) --year \(year) …)
+                """)
+        }
         if snapshot.approved.isEmpty {
             guard let previous = snapshot.previousPublication else {
                 throw .conflict("department \(department) has no approved entries in \(year) to publish")

@@ -14,7 +14,8 @@ struct Queue: AsyncParsableCommand {
             and submit). --state lists another state. The age is the time since the entry entered \
             its state. Only entries within the acting user's scope show. \
             Below them, the department-years approved but not yet published, with the days left of \
-            the 20-day publication deadline (or how long overdue); --publications lists only those.
+            the 20-day publication deadline (or how long overdue); --publications lists only those. \
+            Then the running clocks of the 批复 (as `budgetctl deadlines`), overdue first.
 
             Example:
               budgetctl queue --as finance
@@ -63,8 +64,8 @@ struct Queue: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            typealias Found = ([EntryService.QueuedEntry], [DisclosureService.PendingPublication], EntryState)
-            let (queued, pending, listed): Found = try await db.withSession(identity) { session -> Found in
+            typealias Found = ([EntryService.QueuedEntry], [DisclosureService.PendingPublication], EntryState, [BudgetClocks.Deadline])
+            let (queued, pending, listed, clocks): Found = try await db.withSession(identity) { session -> Found in
                 let caller = try await session.caller(for: "queue")
                 let listed = self.state.flatMap(EntryState.init(rawValue:)) ?? Self.defaultState(for: caller.actor.role)
                 let queued = publications ? [] : try await session.entries.queue(
@@ -75,9 +76,14 @@ struct Queue: AsyncParsableCommand {
                 case .departmentReviewer: .some(caller.actor.orgCode)
                 case .officer, .admin: .none
                 }
-                guard case .some(let departmentFilter) = scope else { return (queued, [], listed) }
+                guard case .some(let departmentFilter) = scope else { return (queued, [], listed, []) }
                 let pending = try await DisclosureService(pool: session.pool).pendingPublications(department: departmentFilter, year: year)
-                return (queued, pending, listed)
+                // The clocks of 二下; the unmanaged publication clock is the section above already.
+                let clocks = try await session.entries.deadlines(year: year, department: department, for: caller)
+                    .filter { clock in
+                        clock.clock != .publication || pending.allSatisfy { ($0.department, $0.year) != (clock.department, clock.year) }
+                    }
+                return (queued, pending, listed, clocks)
             }
             if publications {
                 switch output.format {
@@ -87,7 +93,10 @@ struct Queue: AsyncParsableCommand {
                 return
             }
             try printEntries(queued, state: listed)
-            if output.format == .table { printPending(pending, emptyMessage: nil) }
+            if output.format == .table {
+                printPending(pending, emptyMessage: nil)
+                if !clocks.isEmpty { print("\nrunning clocks (批复 and publication):\n" + DeadlinesCommand.table(clocks)) }
+            }
         }
     }
 

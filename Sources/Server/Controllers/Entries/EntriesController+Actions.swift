@@ -17,8 +17,8 @@ extension EntriesController {
         let body = try await limits.body(of: request)
         let reply = try WireFormat.ofResponse(request)
         return try await idempotency.run(request, context: context, caller: caller, body: body) { entries in
-            let reason = try Self.reason(body, request: request)
-            let result = try await entries.act(action, on: id, reason: reason, expectedVersion: version, by: caller)
+            let (reason, kind) = try Self.actionBody(body, request: request)
+            let result = try await entries.act(action, on: id, reason: reason, expectedVersion: version, adjustment: kind, by: caller)
             let shown = result.newRevision ?? result.entry
             switch reply {
             case .json:

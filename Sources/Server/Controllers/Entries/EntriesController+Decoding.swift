@@ -8,17 +8,24 @@ import Workflow
 extension EntriesController {
     /// The reason of an action: JSON `{"reason": "…"}`, BLP `action reason="…"`, or none.
     static func reason(_ body: [UInt8], request: Request) throws -> String? {
-        guard !body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return nil }
+        try actionBody(body, request: request).reason
+    }
+
+    /// An action's body: `{"reason": "…", "kind": "调剂"}` or BLP `action reason="…" kind=调剂`.
+    /// `kind` (调剂 or 追加) is for a `revise` after the department-year's 批复.
+    static func actionBody(_ body: [UInt8], request: Request) throws -> (reason: String?, kind: AdjustmentKind?) {
+        guard !body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return (nil, nil) }
         switch try WireFormat.ofBody(request) {
         case .json:
-            return try decodeJSON(EntryJSON.ActionBody.self, body).reason
+            let decoded = try decodeJSON(EntryJSON.ActionBody.self, body)
+            return (decoded.reason, try AdjustmentKind.parse(decoded.kind))
         case .blp:
             let parsed = BLPParser.parse(body, schema: actionSchema, limits: .standard)
             guard parsed.isValid else {
                 throw WorkflowError.invalidInput("bad action body",
                     details: parsed.errors.map { ErrorDetail(line: $0.line, field: $0.field, message: $0.reason) })
             }
-            return parsed.records.first?["reason"]
+            return (parsed.records.first?["reason"], try AdjustmentKind.parse(parsed.records.first?["kind"]))
         }
     }
 
@@ -42,5 +49,5 @@ extension EntriesController {
         ClaimedPlace(unit: sent.unit, year: sent.year).disagreements(unit: unit, year: year, what: what)
     }
 
-    static let actionSchema = BLPSchema([BLPSchema.RecordType("action", keys: ["reason"])])
+    static let actionSchema = BLPSchema([BLPSchema.RecordType("action", keys: ["reason", "kind"])])
 }
