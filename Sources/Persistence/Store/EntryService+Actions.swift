@@ -335,6 +335,8 @@ extension EntryService {
                 level: .department, holder: entry.departmentCode, ceilings: departmentCells, used: ControlRows.sum(usage.values))
         }
         return .managed(check)
+    }
+
     /// The unit's 批复 total and its other codes in force, for the approval of a 调剂. The
     /// department-year's 批复 row is locked first, so two 调剂 approvals of its units take turns
     /// (each sees what the other approved); lock order: entry, then 批复 row.
