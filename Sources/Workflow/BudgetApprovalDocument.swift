@@ -63,7 +63,7 @@ public struct BudgetApprovalDocument: Sendable, Hashable, Encodable {
     public var department: Named
     public var year: Int
     public var number: String
-    public var congressDate: LocalDate
+    public var congressDate: CalendarDate
     public var approvedAt: String
     public var approvedBy: String
     public var unitsApproval: UnitsApproval?
@@ -86,7 +86,7 @@ public struct BudgetApprovalDocument: Sendable, Hashable, Encodable {
 
     /// Sums `figures` exactly; units and projects in code order.
     public init(
-        department: Named, year: Int, number: String, congressDate: LocalDate, approvedAt: String, approvedBy: String,
+        department: Named, year: Int, number: String, congressDate: CalendarDate, approvedAt: String, approvedBy: String,
         unitsApproval: UnitsApproval?, figures: [Figure]
     ) throws(MoneyError) {
         self.department = department

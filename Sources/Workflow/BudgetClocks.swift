@@ -16,7 +16,7 @@ public enum BudgetClocks {
         /// Whether the year runs in rounds (any row in budget_rounds).
         public var managed: Bool
         /// The day the congress approved the year's budget, as any 批复 of the year says.
-        public var congressDate: LocalDate?
+        public var congressDate: CalendarDate?
         /// The department-year's 批复, if given.
         public var approval: BudgetApprovalRecord?
         /// Whether the department-year was published on or after the day of its 批复.
@@ -24,10 +24,10 @@ public enum BudgetClocks {
         /// Whether the department-year has entries at all (not discarded).
         public var hasEntries: Bool
         /// The day of the earliest approval among entries approved and not yet published (unmanaged clock).
-        public var oldestUnpublishedApproval: LocalDate?
+        public var oldestUnpublishedApproval: CalendarDate?
 
-        public init(department: String, year: Int, managed: Bool, congressDate: LocalDate? = nil, approval: BudgetApprovalRecord? = nil,
-                    publishedSinceApproval: Bool = false, hasEntries: Bool = true, oldestUnpublishedApproval: LocalDate? = nil) {
+        public init(department: String, year: Int, managed: Bool, congressDate: CalendarDate? = nil, approval: BudgetApprovalRecord? = nil,
+                    publishedSinceApproval: Bool = false, hasEntries: Bool = true, oldestUnpublishedApproval: CalendarDate? = nil) {
             self.department = department
             self.year = year
             self.managed = managed
@@ -55,8 +55,8 @@ public enum BudgetClocks {
         public var department: String
         public var year: Int
         /// The day the clock started (the congress, the 批复, or the first approval).
-        public var startedOn: LocalDate
-        public var dueOn: LocalDate
+        public var startedOn: CalendarDate
+        public var dueOn: CalendarDate
         /// Days from today to the due day; negative when overdue.
         public var daysLeft: Int
 
@@ -75,8 +75,8 @@ public enum BudgetClocks {
     }
 
     /// The clocks running for `facts` on `today`.
-    public static func running(_ facts: Facts, today: LocalDate) -> [Deadline] {
-        func deadline(_ clock: Clock, from start: LocalDate, days: Int) -> Deadline {
+    public static func running(_ facts: Facts, today: CalendarDate) -> [Deadline] {
+        func deadline(_ clock: Clock, from start: CalendarDate, days: Int) -> Deadline {
             let due = start.adding(days: days)
             return Deadline(clock: clock, department: facts.department, year: facts.year, startedOn: start, dueOn: due,
                             daysLeft: today.days(to: due))
@@ -99,7 +99,7 @@ public enum BudgetClocks {
     }
 
     /// Every running clock of `facts`, overdue first, then the soonest due.
-    public static func running(_ facts: [Facts], today: LocalDate) -> [Deadline] {
+    public static func running(_ facts: [Facts], today: CalendarDate) -> [Deadline] {
         facts.flatMap { running($0, today: today) }.sorted {
             ($0.daysLeft, $0.department, $0.year, $0.clock.rawValue) < ($1.daysLeft, $1.department, $1.year, $1.clock.rawValue)
         }

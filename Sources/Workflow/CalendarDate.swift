@@ -1,5 +1,7 @@
-/// A day of the calendar (`2020-09-30`), as the finance bureau writes a round's dates: a date in
-/// Asia/Shanghai, with no time and no time zone of its own.
+/// A day of the calendar (`2020-09-30`), as the finance bureau writes a round's dates and counts
+/// its deadlines: a date in Asia/Shanghai, with no time and no time zone of its own. The database
+/// turns instants into days (`AT TIME ZONE 'Asia/Shanghai'`); the arithmetic is here, so windows
+/// and clocks are tested without one.
 public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let year: Int
     public let month: Int
@@ -23,6 +25,38 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         else { return nil }
         self.init(year: year, month: month, day: day)
     }
+
+    /// `YYYY-MM-DD`, exactly; nil for anything else (including 2021-02-30).
+    public init?(_ text: String) { self.init(parsing: text) }
+
+    private init(dayNumber: Int) {
+        // Howard Hinnant's civil_from_days.
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        day = doy - (153 * mp + 2) / 5 + 1
+        month = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    /// Days since 1970-01-01 (Hinnant's days_from_civil).
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The day `days` after this one (before it when negative).
+    public func adding(days: Int) -> CalendarDate { CalendarDate(dayNumber: dayNumber + days) }
+
+    /// Whole days from this day to `other` (negative when `other` is earlier).
+    public func days(to other: CalendarDate) -> Int { other.dayNumber - dayNumber }
 
     public var description: String {
         func pad(_ value: Int, _ width: Int) -> String {

@@ -97,8 +97,9 @@ struct TokenCacheTests {
         let cache = TokenCache()
         try await world.app(tokens: cache).test(.router) { client in
             try await Self.eventually { cache.isListening }
-            // Made now, so the time left is the token's own (the 60 s lifetime would outlast it).
-            let expires = Timestamp(Date().addingTimeInterval(5))
+            // Made now, so the time left is the token's own (the 60 s lifetime would outlast it);
+            // 20 s, so a loaded machine still caches it before it expires.
+            let expires = Timestamp(Date().addingTimeInterval(20))
             let token = try await world.fixture.admin.addUser(
                 name: "brief", role: .auditor, org: nil, expiresAt: expires, by: world.fixture.administrator)
             let get = { try await client.execute(uri: "/v1/entries", method: .get, headers: world.headers(token)).status }

@@ -8,7 +8,7 @@ import WorkflowFixtures
 struct BudgetApprovalCommandTests {
     static let finance = Actor(name: "finance", role: .financeReviewer)
     static let reviewer = Actor(name: "reviewer-201", role: .departmentReviewer, orgCode: "201")
-    static let today = LocalDate("2020-01-20")!
+    static let today = CalendarDate("2020-01-20")!
 
     static func standing(_ code: String, _ state: EntryState, yuan amount: String = "100.00") -> ApproveBudgetCommand.Standing {
         .init(id: UUID(), code: code, revision: 1, state: state, amount: yuan(amount))
@@ -83,12 +83,12 @@ struct BudgetApprovalCommandTests {
         let snapshot = ApproveBudgetCommand.Snapshot(
             departmentExists: row.exists,
             existing: row.existing ? BudgetApprovalRecord(department: "201", year: 2020, number: "old", congressDate: Self.today, approvedOn: Self.today) : nil,
-            yearCongressDate: row.yearCongress.flatMap(LocalDate.init), entries: entries, today: Self.today)
+            yearCongressDate: row.yearCongress.flatMap { CalendarDate($0) }, entries: entries, today: Self.today)
         do {
             let plan = try command.decide(snapshot)
             #expect(row.refused == nil, "decided a plan")
             #expect(plan.writes == [
-                .recordBudgetApproval(department: "201", year: 2020, number: "徐财预〔2020〕1号", congressDate: LocalDate("2020-01-10")!),
+                .recordBudgetApproval(department: "201", year: 2020, number: "徐财预〔2020〕1号", congressDate: CalendarDate("2020-01-10")!),
                 .freezeApprovedFigures(year: 2020, entryIDs: entries.map(\.id)),
             ])
             #expect(plan.events.map(\.action) == ["approve-budget"])
@@ -149,8 +149,8 @@ struct BudgetApprovalCommandTests {
 @Suite("clocks of 二下")
 struct BudgetClockTests {
     static func approval(_ on: String, units: Bool = false) -> BudgetApprovalRecord {
-        BudgetApprovalRecord(department: "201", year: 2020, number: "n", congressDate: LocalDate("2020-01-10")!,
-                             approvedOn: LocalDate(on)!, unitsApproved: units)
+        BudgetApprovalRecord(department: "201", year: 2020, number: "n", congressDate: CalendarDate("2020-01-10")!,
+                             approvedOn: CalendarDate(on)!, unitsApproved: units)
     }
 
     struct Row: Sendable, CustomTestStringConvertible {
@@ -165,37 +165,37 @@ struct BudgetClockTests {
     @Test("which clocks run, due when", arguments: [
         Row(name: "nothing known", facts: .init(department: "201", year: 2020, managed: true), today: "2020-01-15", expected: []),
         Row(name: "the congress sat: the finance 批复 is due in 20 days",
-            facts: .init(department: "201", year: 2020, managed: true, congressDate: LocalDate("2020-01-10")), today: "2020-01-15",
+            facts: .init(department: "201", year: 2020, managed: true, congressDate: CalendarDate("2020-01-10")), today: "2020-01-15",
             expected: ["budget_approval 2020-01-30 15"]),
         Row(name: "no entries, no 批复 clock",
-            facts: .init(department: "201", year: 2020, managed: true, congressDate: LocalDate("2020-01-10"), hasEntries: false),
+            facts: .init(department: "201", year: 2020, managed: true, congressDate: CalendarDate("2020-01-10"), hasEntries: false),
             today: "2020-01-15", expected: []),
         Row(name: "after the 批复: units in 15 days, publication in 20",
-            facts: .init(department: "201", year: 2020, managed: true, congressDate: LocalDate("2020-01-10"), approval: approval("2020-01-25")),
+            facts: .init(department: "201", year: 2020, managed: true, congressDate: CalendarDate("2020-01-10"), approval: approval("2020-01-25")),
             today: "2020-02-11", expected: ["units_approval 2020-02-09 -2", "publication 2020-02-14 3"]),
         Row(name: "units done, published: nothing runs",
             facts: .init(department: "201", year: 2020, managed: true, approval: approval("2020-01-25", units: true), publishedSinceApproval: true),
             today: "2020-02-11", expected: []),
         Row(name: "unmanaged year: publication from the first approval, 批复 or not",
-            facts: .init(department: "201", year: 2020, managed: false, oldestUnpublishedApproval: LocalDate("2020-02-28")),
+            facts: .init(department: "201", year: 2020, managed: false, oldestUnpublishedApproval: CalendarDate("2020-02-28")),
             today: "2020-03-01", expected: ["publication 2020-03-19 18"]),
         Row(name: "unmanaged year with a 批复: units clock, publication still from approval",
             facts: .init(department: "201", year: 2020, managed: false, approval: approval("2020-01-25", units: false),
-                         oldestUnpublishedApproval: LocalDate("2020-01-20")),
+                         oldestUnpublishedApproval: CalendarDate("2020-01-20")),
             today: "2020-01-25", expected: ["units_approval 2020-02-09 15", "publication 2020-02-09 15"]),
     ])
     func clocks(_ row: Row) {
-        let found = BudgetClocks.running(row.facts, today: LocalDate(row.today)!)
+        let found = BudgetClocks.running(row.facts, today: CalendarDate(row.today)!)
         #expect(found.map { "\($0.clock.rawValue) \($0.dueOn) \($0.daysLeft)" } == row.expected)
     }
 
     @Test("overdue first, then the soonest due")
     func order() {
         let facts = [
-            BudgetClocks.Facts(department: "202", year: 2020, managed: true, congressDate: LocalDate("2020-01-10")),
+            BudgetClocks.Facts(department: "202", year: 2020, managed: true, congressDate: CalendarDate("2020-01-10")),
             BudgetClocks.Facts(department: "201", year: 2020, managed: true, approval: Self.approval("2019-12-01")),
         ]
-        let found = BudgetClocks.running(facts, today: LocalDate("2020-01-20")!)
+        let found = BudgetClocks.running(facts, today: CalendarDate("2020-01-20")!)
         #expect(found.map(\.daysLeft) == [-35, -30, 10])
         #expect(found.first?.standing == "overdue by 35 days")
         #expect(found.last?.standing == "10 days left")
@@ -203,13 +203,13 @@ struct BudgetClockTests {
 
     @Test("calendar days across months, leap days and years")
     func dates() {
-        #expect(LocalDate("2020-02-20")!.adding(days: 10).description == "2020-03-01")
-        #expect(LocalDate("2021-02-20")!.adding(days: 10).description == "2021-03-02")
-        #expect(LocalDate("2019-12-25")!.adding(days: 20).description == "2020-01-14")
-        #expect(LocalDate("2020-01-01")!.days(to: LocalDate("2019-12-31")!) == -1)
-        #expect(LocalDate("2021-02-29") == nil)
-        #expect(LocalDate("2020-02-29") != nil)
-        #expect(LocalDate("1970-01-01")!.dayNumber == 0)
+        #expect(CalendarDate("2020-02-20")!.adding(days: 10).description == "2020-03-01")
+        #expect(CalendarDate("2021-02-20")!.adding(days: 10).description == "2021-03-02")
+        #expect(CalendarDate("2019-12-25")!.adding(days: 20).description == "2020-01-14")
+        #expect(CalendarDate("2020-01-01")!.days(to: CalendarDate("2019-12-31")!) == -1)
+        #expect(CalendarDate("2021-02-29") == nil)
+        #expect(CalendarDate("2020-02-29") != nil)
+        #expect(CalendarDate("1970-01-01")!.dayNumber == 0)
     }
 }
 

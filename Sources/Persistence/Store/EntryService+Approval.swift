@@ -23,8 +23,8 @@ extension EntryService {
         }
     }
 
-    static func date(_ text: String) throws -> LocalDate {
-        guard let date = LocalDate(text) else { throw PostgresError(kind: .decoding, message: "unexpected date \(text)") }
+    static func date(_ text: String) throws -> CalendarDate {
+        guard let date = CalendarDate(text) else { throw PostgresError(kind: .decoding, message: "unexpected date \(text)") }
         return date
     }
 
@@ -42,7 +42,7 @@ extension EntryService {
         public var department: String
         public var year: Int
         public var number: String
-        public var congressDate: LocalDate
+        public var congressDate: CalendarDate
         /// The entry revisions whose figures were frozen as the 批复 figures.
         public var entries: Int
         public var total: Money

@@ -69,7 +69,7 @@ struct BudgetApprovalController: Sendable {
         var department: String
         var year: Int
         var number: String
-        var congressDate: LocalDate
+        var congressDate: CalendarDate
         var entries: Int?
         var total: Money?
         var unitsApproved: Bool

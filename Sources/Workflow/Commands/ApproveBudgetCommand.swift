@@ -10,7 +10,7 @@ public struct ApproveBudgetCommand: Sendable {
     /// The 批复's number (文号), trimmed.
     public let number: String
     /// When the people's congress approved the budget.
-    public let congressDate: LocalDate
+    public let congressDate: CalendarDate
 
     /// The finance 批复 is due this many days after the congress date.
     public static let dueDays = 20
@@ -27,7 +27,7 @@ public struct ApproveBudgetCommand: Sendable {
         guard let text = congressDate?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
             throw .invalidInput("the 批复 needs the congress date", details: [ErrorDetail(field: "congress_date", message: "required")])
         }
-        guard let date = LocalDate(text) else {
+        guard let date = CalendarDate(text) else {
             throw .invalidInput("congress_date must be a date YYYY-MM-DD",
                                 details: [ErrorDetail(field: "congress_date", message: "got \(text.prefix(40))")])
         }
@@ -59,14 +59,14 @@ public struct ApproveBudgetCommand: Sendable {
         /// The department-year's 批复, when it already has one.
         public var existing: BudgetApprovalRecord?
         /// The congress date of another department's 批复 of the same year: the congress sits once.
-        public var yearCongressDate: LocalDate?
+        public var yearCongressDate: CalendarDate?
         /// Each code's latest revision (locked), in code order.
         public var entries: [Standing]
         /// Today in Asia/Shanghai, by the database's clock.
-        public var today: LocalDate
+        public var today: CalendarDate
 
-        public init(departmentExists: Bool, existing: BudgetApprovalRecord? = nil, yearCongressDate: LocalDate? = nil,
-                    entries: [Standing] = [], today: LocalDate) {
+        public init(departmentExists: Bool, existing: BudgetApprovalRecord? = nil, yearCongressDate: CalendarDate? = nil,
+                    entries: [Standing] = [], today: CalendarDate) {
             self.departmentExists = departmentExists
             self.existing = existing
             self.yearCongressDate = yearCongressDate
@@ -185,12 +185,12 @@ public struct BudgetApprovalRecord: Sendable, Hashable, Codable {
     public var department: String
     public var year: Int
     public var number: String
-    public var congressDate: LocalDate
+    public var congressDate: CalendarDate
     /// The day of the finance 批复 in Asia/Shanghai.
-    public var approvedOn: LocalDate
+    public var approvedOn: CalendarDate
     public var unitsApproved: Bool
 
-    public init(department: String, year: Int, number: String, congressDate: LocalDate, approvedOn: LocalDate, unitsApproved: Bool = false) {
+    public init(department: String, year: Int, number: String, congressDate: CalendarDate, approvedOn: CalendarDate, unitsApproved: Bool = false) {
         self.department = department
         self.year = year
         self.number = number

@@ -61,7 +61,7 @@ public enum PlannedWrite: Sendable, Hashable {
     // MARK: The 批复 and what follows it (ApproveBudgetCommand, ApproveUnitsCommand, revise)
 
     /// The finance bureau's 批复 of a department-year, by the caller.
-    case recordBudgetApproval(department: String, year: Int, number: String, congressDate: LocalDate)
+    case recordBudgetApproval(department: String, year: Int, number: String, congressDate: CalendarDate)
     /// The figures of these entry revisions frozen as the year's 批复 figures (round_figures, stage 批复).
     case freezeApprovedFigures(year: Int, entryIDs: [UUID])
     /// The department's 批复 to its units, by the caller.

@@ -39,7 +39,7 @@ struct ApproveBudget: AsyncParsableCommand {
         var department: String
         var year: Int
         var number: String
-        var congressDate: LocalDate
+        var congressDate: CalendarDate
         var entries: Int
         var total: Money
         enum CodingKeys: String, CodingKey {
