@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Loads the reference sample (sql/sample/README.md) through budgetctl and walks it to `published`:
-# an admin and one user per role, department 201 and unit 201002, the 2020 entries of 201002,
-# submit → department approval → finance approval → publish 201/2020.
+# Loads the reference sample (sql/sample/README.md) through budgetctl and takes 2020 through the whole
+# budget year (README "The budget year"): an admin and one user per role, department 201 and unit
+# 201002; the finance bureau opens 一上, the officer imports the 2020 entries of 201002 and submits,
+# department and finance approve; 一下 (freezes the 一上 figures) with department 201's control
+# figures equal to the reference, allocated to 201002 by its reviewer; 二上 (carries the entries as
+# drafts), submitted and approved again; 二下, the finance 批复, the units' 批复, publication of 201/2020.
+# Windows are judged on today's date (Asia/Shanghai), so each round opens today and stays open until
+# $SAMPLE_UNTIL (default: today + 30 days) unless the next one closes it.
 #
 #   DATABASE_URL=postgresql://… scripts/load-sample.sh BUDGETCTL_PATH
 #
@@ -87,11 +92,37 @@ add_user AUDITOR_TOKEN auditor auditor
 add_user OFFICER_201002_TOKEN officer-201002 officer 201002
 add_user REVIEWER_201_TOKEN reviewer-201 department_reviewer 201
 
+until=${SAMPLE_UNTIL:-$(TZ=Asia/Shanghai date -d '+30 days' +%F)}
+
+# 一上: the unit's proposals, reviewed by the department and the finance bureau.
+step year open 2020 --as finance --round 一上 --until "$until"
 step import --as officer-201002 sql/sample/201002-2020.blp --unit 201002 --year 2020
 step import --as reviewer-201 sql/sample/201-2020-disclosure.blp --department 201 --year 2020
 step submit --as officer-201002 --unit 201002 --year 2020
 step approve --as reviewer-201 --department 201 --year 2020 --all
 step approve --as finance --department 201 --year 2020 --all
+
+# 一下: the 一上 figures are frozen; the department's control figures (the reference's, in yuan:
+# basic 835.07 万元 = personnel 723.13 + operation 111.94, project 177.42, income 1012.49 all 一般公共预算,
+# 基金/财政专户/其他 0; 三公 54.50 = 出国 0 + 购车 0 + 车辆运行 34.00 + 接待 20.50), allocated to 201002.
+step year open 2020 --as finance --round 一下 --until "$until"
+cells=(--cell kind:personnel=7231300.00 --cell kind:operation=1119400.00 --cell kind:project=1774200.00
+    --cell funding:general=10124900.00 --cell funding:fund=0.00 --cell funding:special=0.00 --cell funding:other=0.00
+    --cell sangong:abroad=0.00 --cell sangong:vehicle_purchase=0.00
+    --cell sangong:vehicle_operation=340000.00 --cell sangong:reception=205000.00 --cell total=10124900.00)
+step control set-department --as finance --department 201 --year 2020 "${cells[@]}" --reason "2020年部门预算一下控制数"
+step control allocate --as reviewer-201 --unit 201002 --year 2020 "${cells[@]}" --reason "按一下控制数分配"
+
+# 二上: the entries come back as 二上 drafts; submitted within the figures and approved again.
+step year open 2020 --as finance --round 二上 --until "$until"
+step submit --as officer-201002 --unit 201002 --year 2020
+step approve --as reviewer-201 --department 201 --year 2020 --all
+step approve --as finance --department 201 --year 2020 --all
+
+# 二下: the 批复 after the people's congress, the units' 批复, publication.
+step year open 2020 --as finance --round 二下 --until "$until"
+step approve-budget --as finance --department 201 --year 2020 --congress-date 2020-01-08 --number "徐财预〔2020〕1号"
+step approve-units --as reviewer-201 --department 201 --year 2020 --number "徐委办〔2020〕1号"
 step publish --as finance --department 201 --year 2020
 
-echo "sample loaded: department 201 / 2020 published; API tokens in $tokens" >&2
+echo "sample loaded: department 201 / 2020 taken through 一上, 一下, 二上, 二下 and published; API tokens in $tokens" >&2
