@@ -84,9 +84,10 @@ public enum TextLimits {
         }
     }
 
-    /// Unicode category Cc: C0 (NUL included), DEL and C1.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        BLPText.isControl(scalar)
+    /// Unicode category Cc: C0 (NUL included), DEL and C1 (U+0080–U+009F). The one definition of
+    /// a control character: text rules, the BLP codec and the CLI's terminal escaping all ask it.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F)
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$`: a user name, also a CLI argument and an audit actor.

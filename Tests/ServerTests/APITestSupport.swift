@@ -29,14 +29,18 @@ struct APIWorld {
         return world
     }
 
-    func app(environment: [String: String] = [:], tokens: TokenCache = TokenCache()) async throws -> some ApplicationProtocol {
+    func app(
+        environment: [String: String] = [:], tokens: TokenCache = TokenCache(), budget: BodyBudget? = nil
+    ) async throws -> some ApplicationProtocol {
         var env = ["DATABASE_URL": fixture.db.conninfo, "PORT": "0", "LOG_LEVEL": "critical"]
         env.merge(try TestAuditKey.run().environment) { _, key in key }  // the server signs, as deployed
         env.merge(environment) { _, new in new }
         let configuration = try ServerConfiguration(environment: env)
         // The server owns its own pool, as in production; it closes it when the app stops.
         let pool = ConnectionPool(configuration: configuration.pool, logger: TestPostgres.logger)
-        return try await buildApplication(configuration: configuration, pool: pool, logger: TestPostgres.logger, tokens: tokens)
+        return try await buildApplication(
+            configuration: configuration, pool: pool, logger: TestPostgres.logger, tokens: tokens,
+            budget: budget ?? BodyBudget(capacity: configuration.limits.maxBufferedBodyBytes))
     }
 
     func headers(_ user: String?, contentType: String? = nil, accept: String? = nil, extra: HTTPFields = [:]) -> HTTPFields {

@@ -42,7 +42,7 @@ struct PublishCommandTests {
     func publish() throws {
         let command = try PublishCommand(actor: Self.finance, department: "201", year: 2020, overrideReason: nil)
         var revised = Self.entry("B", revision: 2)
-        let old = PublishCommand.PublishedRevision(id: UUID(), revision: 1)
+        let old = RevisionReference(id: UUID(), revision: 1)
         revised.supersedes = old.id
         var snapshot = PublishCommand.Snapshot(departmentExists: true)
         snapshot.approved = [Self.entry("A"), revised]
@@ -63,14 +63,17 @@ struct PublishCommandTests {
     func crossChecks() throws {
         let failed = [PublishCommand.FailedCheck(code: "C1", subject: "total", message: "does not add up")]
         let plain = try PublishCommand(actor: Self.finance, department: "201", year: 2020, overrideReason: "  ")
-        #expect { try plain.finish(published: [], inputsChanged: [], failedChecks: failed) } throws: {
+        #expect { try plain.finish(published: [], inputsChanged: [], failedChecks: failed, frozen: .init()) } throws: {
             ($0 as? WorkflowError)?.category == .validation
         }
         let overriding = try PublishCommand(actor: Self.finance, department: "201", year: 2020, overrideReason: " 已核实 ")
-        let plan = try overriding.finish(published: [Self.entry("A", fen: 150)], inputsChanged: ["narrative.duties"], failedChecks: failed)
+        let frozen = BLPEntryMapping.DisclosureInputs(baseline: ["total": Money(fen: 100)], narrative: ["duties": "职责"])
+        let plan = try overriding.finish(
+            published: [Self.entry("A", fen: 150)], inputsChanged: ["narrative.duties"], failedChecks: failed, frozen: frozen)
+        #expect(plan.writes == [.recordPublication(department: "201", year: 2020, entryCount: 1, overrideReason: " 已核实 ", frozen: frozen)])
         #expect(plan.events == [PlannedEvent(
             chain: "publication:201:2020", action: "publish", reason: "已核实",
             changes: ["entries": "1", "amount": "1.50", "inputs_changed": "narrative.duties", "overridden_checks": "C1 total"])])
-        #expect(try plain.finish(published: [], inputsChanged: [], failedChecks: []).events.first?.reason == nil)
+        #expect(try plain.finish(published: [], inputsChanged: [], failedChecks: [], frozen: .init()).events.first?.reason == nil)
     }
 }

@@ -25,20 +25,27 @@ extension AdminService {
         }
     }
 
-    /// Waives one rule for one entry revision, with a reason.
+    /// Waives one rule for one entry revision, with a reason. The entry's version increases (see
+    /// ``waive(_:for:by:on:)``).
     public func waive(_ rule: RuleCode, for id: UUID, reason: String, by caller: Caller) async throws {
         let command = try WaiveCommand(actor: caller.actor, rule: rule, reason: reason)
-        try await pool.transaction { connection in
-            // The entry, locked, so two waivers of one rule cannot both pass the check below.
-            let entry = try EntryRows.load(id, lock: true, on: connection)
-            var waived: Set<RuleCode> = []
-            if entry != nil {
-                for row in try connection.query("SELECT rule FROM waivers WHERE entry_id = \(id)") {
-                    let rule: String = try row.decode("rule")
-                    if let code = RuleCode(rawValue: rule) { waived.insert(code) }
-                }
+        try await pool.transaction { connection in try Self.waive(command, for: id, by: caller, on: connection) }
+    }
+
+    /// The waiver inside the caller's transaction. The entry is locked, so two waivers of one
+    /// rule cannot both pass the command's check, and the waiver bumps the entry's version: an
+    /// action that waited for the entry's lock sees the version move, reads its snapshot again
+    /// and judges the entry with the waiver (and an If-Match taken before the waiver is stale —
+    /// the waiver changes what an action decides).
+    static func waive(_ command: WaiveCommand, for id: UUID, by caller: Caller, on connection: PostgresConnection) throws {
+        let entry = try EntryRows.load(id, lock: true, on: connection)
+        var waived: Set<RuleCode> = []
+        if entry != nil {
+            for row in try connection.query("SELECT rule FROM waivers WHERE entry_id = \(id)") {
+                let rule: String = try row.decode("rule")
+                if let code = RuleCode(rawValue: rule) { waived.insert(code) }
             }
-            try PlanWriter.apply(try command.decide(entry: entry, waived: waived), by: caller, on: connection)
         }
+        try PlanWriter.apply(try command.decide(entry: entry, waived: waived), by: caller, on: connection)
     }
 }

@@ -16,8 +16,9 @@ extension AdminService {
         public var expiresIn: Duration?
     }
 
-    /// ``authenticate(token:channel:)`` with the time left before the token expires, so a cache
-    /// never serves it past that.
+    /// The active user a bearer token belongs to (nil: unknown, revoked or expired) with the time
+    /// left before the token expires, so a cache never serves it past that. The one query that
+    /// authenticates a token (``authenticate(token:channel:)`` is this without the time).
     public func authentication(token: String, channel: Channel = .api) async throws -> Authentication? {
         guard token.utf8.count <= 200 else { return nil }
         return try await pool.withConnection { connection in

@@ -12,37 +12,16 @@ public struct AdminService: Sendable {
     // MARK: - Organizations
 
     public func addOrganization(_ organization: Organization, by caller: Caller) async throws {
-        try Permission.require(caller.actor.role, .manageOrganizations)
-        let problems = organization.problems
-        guard problems.isEmpty else {
-            throw WorkflowError.invalidInput(problems[0].message, details: problems)
-        }
+        let command = try AddOrganizationCommand(actor: caller.actor, organization: organization)
         try await pool.transaction { connection in
-            if organization.kind == .unit {
-                guard let parent = organization.parentCode,
-                      try connection.query("SELECT 1 AS x FROM organizations WHERE code = \(parent) AND kind = 'department'").count == 1
-                else {
-                    throw WorkflowError.invalidInput("a unit needs --parent naming an existing department",
-                        details: [ErrorDetail(field: "parent", message: "unknown department \(organization.parentCode ?? "(none)")")])
-                }
-            } else if organization.parentCode != nil {
-                throw WorkflowError.invalidInput("a department has no parent", details: [ErrorDetail(field: "parent", message: "not allowed")])
-            }
-            do {
-                try connection.query("""
-                    INSERT INTO organizations (code, name, kind, parent_code, nature, level, funding)
-                    VALUES (\(organization.code), \(organization.name), \(organization.kind.rawValue), \(organization.parentCode),
-                            \(organization.nature), \(organization.level), \(organization.funding))
-                    """)
-            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-                throw WorkflowError.conflict("organization \(organization.code) already exists")
-            } catch let error as PostgresError where error.sqlState == .checkViolation {
-                // `problems` decides every value first; this is the last line of defence.
-                throw WorkflowError.invalidInput("organization \(organization.code) is invalid")
-            }
-            var changes = ["name": organization.name, "kind": organization.kind.rawValue]
-            changes["parent"] = organization.parentCode
-            try AuditLog.append(.init(chain: "org:\(organization.code)", action: "org.add", changes: changes), by: caller, on: connection)
+            let row = try connection.query("""
+                SELECT EXISTS (SELECT 1 FROM organizations WHERE code = \(organization.code)) AS taken,
+                       (SELECT kind FROM organizations WHERE code = \(organization.parentCode)) AS parent_kind
+                """).first!
+            let taken: Bool = try row.decode("taken")
+            let parentKind: String? = try row.decode("parent_kind", as: String?.self)
+            let snapshot = AddOrganizationCommand.Snapshot(codeTaken: taken, parentKind: parentKind.flatMap { OrgKind(rawValue: $0) })
+            try PlanWriter.apply(try command.decide(snapshot), by: caller, on: connection)
         }
     }
 
@@ -77,55 +56,24 @@ public struct AdminService: Sendable {
     ///
     /// The very first admin may be created with no caller (bootstrap); afterwards an admin must act.
     package func addUser(name: String, role: Role, org: String?, expiresAt: Timestamp? = nil, by caller: Caller?) async throws -> String {
-        guard TextLimits.isUserName(name) else {
-            let message = "user name must be 1 to \(TextLimits.userNameLength) letters, digits, '.', '_', '@' or '-', starting with a letter or digit"
-            throw WorkflowError.invalidInput(message, details: [ErrorDetail(field: "name", message: message)])
+        let token = Self.newToken()
+        let command = try AddUserCommand(
+            actor: caller?.actor, name: name, role: role, org: org, tokenDigest: Self.hash(token).bytes, expiresAt: expiresAt?.date)
+        try await pool.transaction { connection in
+            let row = try connection.query("""
+                SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin' AND revoked_at IS NULL) AS has_admin,
+                       EXISTS (SELECT 1 FROM users WHERE name = \(name)) AS taken,
+                       (SELECT kind FROM organizations WHERE code = \(org)) AS org_kind
+                """).first!
+            let hasAdmin: Bool = try row.decode("has_admin")
+            let taken: Bool = try row.decode("taken")
+            let orgKind: String? = try row.decode("org_kind", as: String?.self)
+            let snapshot = AddUserCommand.Snapshot(
+                hasActiveAdmin: hasAdmin, nameTaken: taken, orgKind: orgKind.flatMap { OrgKind(rawValue: $0) })
+            let (plan, by) = try command.decide(snapshot)
+            try PlanWriter.apply(plan, by: caller ?? Caller(actor: by, channel: .cli), on: connection)
         }
-        if let org, !TextLimits.isOrganizationCode(org) {
-            throw WorkflowError.invalidInput("org must be an organization code", details: [ErrorDetail(field: "org", message: "not an organization code")])
-        }
-        return try await pool.transaction { connection in
-            let admins: Int = try connection.query("""
-                SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND revoked_at IS NULL
-                """).first!.decode("n")
-            let actor: Caller
-            if let caller {
-                try Permission.require(caller.actor.role, .manageUsers)
-                actor = caller
-            } else if admins == 0 && role == .admin {
-                actor = Caller(actor: Actor(name: name, role: .admin), channel: .cli)
-            } else {
-                throw WorkflowError.unauthorized("name the acting administrator with --as (only the first admin needs none)")
-            }
-            switch role {
-            case .officer, .departmentReviewer:
-                let kind = role == .officer ? "unit" : "department"
-                guard let org, try connection.query("SELECT 1 AS x FROM organizations WHERE code = \(org) AND kind = \(kind)").count == 1 else {
-                    throw WorkflowError.invalidInput("role \(role.rawValue) needs --org naming an existing \(kind)",
-                        details: [ErrorDetail(field: "org", message: "unknown \(kind) \(org ?? "(none)")")])
-                }
-            case .financeReviewer, .auditor, .admin:
-                break
-            }
-            let userID: Int64
-            do {
-                userID = try connection.query("""
-                    INSERT INTO users (name, role, org_code) VALUES (\(name), \(role.rawValue), \(org)) RETURNING id
-                    """).first!.decode("id")
-            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-                throw WorkflowError.conflict("user \(name) already exists")
-            } catch let error as PostgresError where error.sqlState == .checkViolation {
-                throw WorkflowError.invalidInput("user name is invalid: letters, digits and . _ @ - only")
-            }
-            let token = Self.newToken()
-            try connection.query("""
-                INSERT INTO api_tokens (user_id, token_hash, expires_at) VALUES (\(userID), \(Self.hash(token)), \(expiresAt))
-                """)
-            var changes = ["role": role.rawValue]
-            changes["org"] = org
-            try AuditLog.append(.init(chain: "user:\(name)", action: "user.add", changes: changes), by: actor, on: connection)
-            return token
-        }
+        return token
     }
 
     /// Every user, for the roles the permission table lets list them.
@@ -142,28 +90,16 @@ public struct AdminService: Sendable {
 
     /// Revokes a user and all its tokens.
     public func revokeUser(_ name: String, by caller: Caller) async throws {
-        try Permission.require(caller.actor.role, .manageUsers)
+        let command = try RevokeUserCommand(actor: caller.actor, name: name)
         try await pool.transaction { connection in
-            guard let row = try connection.query("""
-                UPDATE users SET revoked_at = coalesce(revoked_at, now()) WHERE name = \(name) RETURNING id
-                """).first else { throw WorkflowError.notFound(resource: "user") }
-            let id: Int64 = try row.decode("id")
-            try connection.query("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE user_id = \(id)")
-            try AuditLog.append(.init(chain: "user:\(name)", action: "user.revoke"), by: caller, on: connection)
+            let exists = try connection.query("SELECT 1 AS x FROM users WHERE name = \(name) FOR UPDATE").count == 1
+            try PlanWriter.apply(try command.decide(userExists: exists), by: caller, on: connection)
         }
     }
 
     /// The active user a bearer token belongs to, or nil (unknown, revoked or expired token).
     public func authenticate(token: String, channel: Channel = .api) async throws -> Caller? {
-        guard token.utf8.count <= 200 else { return nil }
-        return try await pool.withConnection { connection in
-            guard let row = try connection.query("""
-                SELECT u.name, u.role, u.org_code FROM api_tokens t JOIN users u ON u.id = t.user_id
-                WHERE t.token_hash = \(Self.hash(token)) AND t.revoked_at IS NULL AND u.revoked_at IS NULL
-                  AND (t.expires_at IS NULL OR t.expires_at > now())
-                """).first else { return nil }
-            return try Self.caller(row, channel: channel)
-        }
+        try await authentication(token: token, channel: channel)?.caller
     }
 
     /// A registered, active user by name (`budgetctl --as`).

@@ -15,7 +15,9 @@ import Workflow
 public enum AuditLog {
     static let genesis = [UInt8](repeating: 0, count: 32)
 
-    /// What to append (decided in Workflow); chain position, time and hashes are filled in by `append`.
+    /// What to append (decided in Workflow); chain position, time and hashes are filled in by
+    /// ``AuditAppender`` when ``PlanWriter`` applies a plan: the one way an event is appended and a
+    /// chain head moves.
     public typealias Event = PlannedEvent
 
     /// One stored event, as history and `audit log` show it.
@@ -26,12 +28,6 @@ public enum AuditLog {
     }
 
     static func entryChain(year: Int, code: String) -> String { PlannedEvent.entryChain(year: year, code: code) }
-
-    /// Appends one event inside the caller's transaction (two statements; see ``PlanWriter``).
-    @discardableResult
-    static func append(_ event: Event, by caller: Caller, on connection: PostgresConnection) throws -> Int64 {
-        try PlanWriter.apply(Plan(events: [event]), by: caller, on: connection).eventIDs[0]
-    }
 
     /// Locks `chain`'s head row for the rest of the transaction (creating it at genesis when the
     /// chain is new) and reads the database's clock, the time of the events appended after it.

@@ -66,20 +66,6 @@ extension DisclosureService {
                                connection.query("SELECT section, text FROM publication_narratives WHERE publication_id = \(id)")))
     }
 
-    /// Freezes `inputs` with publication `id`.
-    static func freeze(_ inputs: Inputs, publication id: Int64, on connection: PostgresConnection) throws {
-        for (metric, amount) in inputs.baseline {
-            try connection.query("""
-                INSERT INTO publication_baselines (publication_id, metric, amount) VALUES (\(id), \(metric.rawValue), \(amount))
-                """)
-        }
-        for (section, text) in inputs.narrative {
-            try connection.query("""
-                INSERT INTO publication_narratives (publication_id, section, text) VALUES (\(id), \(section.rawValue), \(text))
-                """)
-        }
-    }
-
     private static func inputs(_ baselineRows: PostgresRows, _ narrativeRows: PostgresRows) throws -> Inputs {
         var inputs = Inputs()
         for row in baselineRows {

@@ -13,11 +13,6 @@ public struct DisclosureService: Sendable {
         self.cache = DisclosureCache(capacity: cacheCapacity)
     }
 
-    /// The audit chain of a department-year's disclosure inputs.
-    static func inputsChain(department: String, year: Int) -> String {
-        "disclosure:\(department):\(year)"
-    }
-
     /// What ``saveInputs(_:department:year:by:)`` stored.
     public struct SavedInputs: Sendable, Hashable {
         /// Baseline figures and narrative sections stored.
@@ -38,43 +33,12 @@ public struct DisclosureService: Sendable {
     public func saveInputs(
         _ inputs: BLPEntryMapping.DisclosureInputs, department: String, year: Int, by caller: Caller
     ) async throws -> SavedInputs {
-        try Permission.require(caller.actor.role, .setDisclosureInputs)
-        // A department's reviewer sees no other department (as for entries: 404, not 403).
-        guard caller.actor.readScope.contains(EntryScope(unitCode: "", departmentCode: department)) else {
-            throw WorkflowError.notFound(resource: "department")
-        }
-        guard !inputs.baseline.isEmpty || !inputs.narrative.isEmpty else {
-            throw WorkflowError.invalidInput("no baseline or narrative records given")
-        }
-        let problems = inputs.problems
-        guard problems.isEmpty else {
-            throw WorkflowError.invalidInput("\(problems.count) bad baseline or narrative value(s); nothing was stored", details: problems)
-        }
+        let command = try SaveDisclosureInputsCommand(actor: caller.actor, department: department, year: year, inputs: inputs)
         return try await pool.transaction { connection in
-            guard try connection.query("SELECT 1 AS x FROM organizations WHERE code = \(department) AND kind = 'department'").count == 1 else {
-                throw WorkflowError.notFound(resource: "department")
-            }
-            var changes: [String: String] = [:]
-            for (metric, amount) in inputs.baseline.sorted(by: { $0.key < $1.key }) {
-                try connection.query("""
-                    INSERT INTO disclosure_baselines (department_code, year, metric, amount, updated_by)
-                    VALUES (\(department), \(year), \(metric), \(amount), \(caller.actor.name))
-                    ON CONFLICT (department_code, year, metric)
-                    DO UPDATE SET amount = EXCLUDED.amount, updated_by = EXCLUDED.updated_by, updated_at = now()
-                    """)
-                changes["baseline." + metric] = amount.description
-            }
-            for (section, text) in inputs.narrative.sorted(by: { $0.key < $1.key }) {
-                try connection.query("""
-                    INSERT INTO disclosure_narratives (department_code, year, section, text, updated_by)
-                    VALUES (\(department), \(year), \(section), \(text), \(caller.actor.name))
-                    ON CONFLICT (department_code, year, section)
-                    DO UPDATE SET text = EXCLUDED.text, updated_by = EXCLUDED.updated_by, updated_at = now()
-                    """)
-                changes["narrative." + section] = text
-            }
-            try AuditLog.append(.init(chain: Self.inputsChain(department: department, year: year), action: "disclosure.inputs", changes: changes),
-                                by: caller, on: connection)
+            let exists = try connection.query("""
+                SELECT 1 AS x FROM organizations WHERE code = \(department) AND kind = 'department'
+                """).count == 1
+            try PlanWriter.apply(try command.decide(departmentExists: exists), by: caller, on: connection)
             let publication = try Self.publishedInputs(department: department, year: year, on: connection)?.publication
             return SavedInputs(baseline: inputs.baseline.count, narrative: inputs.narrative.count, publication: publication)
         }

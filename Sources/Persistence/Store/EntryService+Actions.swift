@@ -355,20 +355,4 @@ extension EntryService {
             """).first!
         return ApprovedTotalStanding(approvedTotal: try row.decode("approved_total"), othersInForce: try row.decode("others"))
     }
-
-    /// Marks other revisions of an entry in `state` as superseded, with an audit event each.
-    static func supersede(year: Int, code: String, state: EntryState, except id: UUID, by caller: Caller, on connection: PostgresConnection) throws {
-        let rows = try connection.query("""
-            UPDATE entries SET state = 'superseded', version = version + 1, updated_at = now()
-            WHERE year = \(year) AND code = \(code) AND state = \(state.rawValue) AND id <> \(id)
-            RETURNING id, revision
-            """)
-        for row in rows {
-            try AuditLog.append(.init(
-                chain: AuditLog.entryChain(year: year, code: code), action: "supersede",
-                entryID: try row.decode("id"), revision: try row.decode("revision"), fromState: state.rawValue,
-                toState: EntryState.superseded.rawValue, changes: ["superseded_by": id.uuidString.lowercased()]),
-                by: caller, on: connection)
-        }
-    }
 }

@@ -56,7 +56,7 @@ extension EntryService {
                         ORDER BY code, revision FOR UPDATE
                         """) {
                         let code: String = try row.decode("code")
-                        let revision = PublishCommand.PublishedRevision(
+                        let revision = RevisionReference(
                             id: try row.decode("id", as: UUID.self), revision: try row.decode("revision", as: Int.self))
                         snapshot.published[code, default: []].append(revision)
                     }
@@ -71,17 +71,15 @@ extension EntryService {
             // Cross-check the disclosure as it now stands; a failure blocks unless overridden.
             let checks = try DisclosureService.input(department: department, year: year, inputs: inputs, on: connection)
                 .map { try Disclosure($0).checks() } ?? []
+            let frozen = BLPEntryMapping.DisclosureInputs(
+                baseline: Dictionary(uniqueKeysWithValues: inputs.baseline.map { ($0.key.rawValue, $0.value) }),
+                narrative: Dictionary(uniqueKeysWithValues: inputs.narrative.map { ($0.key.rawValue, $0.value) }))
             let closing = try command.finish(
                 published: published, inputsChanged: snapshot.inputsChanged,
                 failedChecks: checks.map { check in
                     PublishCommand.FailedCheck(code: check.code.rawValue, subject: check.subject, message: check.message)
-                })
-            let id: Int64 = try connection.query("""
-                INSERT INTO publications (department_code, year, published_by, entry_count, override_reason)
-                VALUES (\(department), \(year), \(caller.actor.name), \(published.count), \(overrideReason))
-                RETURNING id
-                """).first!.decode("id")
-            try DisclosureService.freeze(inputs, publication: id, on: connection)
+                },
+                frozen: frozen)
             try PlanWriter.apply(closing, by: caller, on: connection)
             return Publication(department: department, year: year, published: published, inputsChanged: snapshot.inputsChanged)
         }

@@ -14,6 +14,8 @@ enum PlanWriter {
         var versions: [UUID: Int] = [:]
         /// The new events' ids, in plan order.
         var eventIDs: [Int64] = []
+        /// The id of the publication recorded, if the plan recorded one.
+        var publicationID: Int64?
     }
 
     /// Applies `plan`. `heads`: chain heads the caller already locked in this transaction (keyed
@@ -60,7 +62,7 @@ enum PlanWriter {
             case .replaceDraftContent(let id, let content, let fromVersion):
                 applied.versions[id] = try EntryRows.replace(id, with: content, fromVersion: fromVersion, on: connection)
             case .grantWaiver(let entryID, let rule, let reason):
-                try grantWaiver(entryID, rule: rule, reason: reason, by: caller, on: connection)
+                applied.versions[entryID] = try grantWaiver(entryID, rule: rule, reason: reason, by: caller, on: connection)
             case .setControlFigure(let unit, let year, let amount):
                 try setControlFigure(unit: unit, year: year, amount: amount, by: caller, on: connection)
             case .openRound(let year, let round, let opensOn, let closesOn):
@@ -93,6 +95,22 @@ enum PlanWriter {
                     """)
             case .recordAdjustmentKind(let entryID, let kind):
                 try connection.query("UPDATE entries SET revise_kind = \(kind.rawValue) WHERE id = \(entryID) AND state = 'draft'")
+            case .insertOrganization(let organization):
+                try insertOrganization(organization, on: connection)
+            case .insertUser(let name, let role, let org):
+                try insertUser(name: name, role: role, org: org, on: connection)
+            case .issueToken(let user, let sha256, let expiresAt):
+                try issueToken(user: user, sha256: sha256, expiresAt: expiresAt, on: connection)
+            case .revokeUser(let name):
+                try revokeUser(name, on: connection)
+            case .setDisclosureBaseline(let department, let year, let metric, let amount):
+                try setDisclosureBaseline(department: department, year: year, metric: metric, amount: amount, by: caller, on: connection)
+            case .setDisclosureNarrative(let department, let year, let section, let text):
+                try setDisclosureNarrative(department: department, year: year, section: section, text: text, by: caller, on: connection)
+            case .recordPublication(let department, let year, let entryCount, let overrideReason, let frozen):
+                applied.publicationID = try recordPublication(
+                    department: department, year: year, entryCount: entryCount, overrideReason: overrideReason, frozen: frozen,
+                    by: caller, on: connection)
             }
         }
         try EntryRows.insert(pending, on: connection)
@@ -156,19 +174,121 @@ enum PlanWriter {
         return result
     }
 
-    static func grantWaiver(_ entryID: UUID, rule: RuleCode, reason: String, by caller: Caller, on connection: PostgresConnection) throws {
+    /// The waiver, and the entry's version bumped: an action waiting for the entry's lock then
+    /// sees the entry changed and reads its waivers again. Returns the new version.
+    static func grantWaiver(_ entryID: UUID, rule: RuleCode, reason: String, by caller: Caller, on connection: PostgresConnection) throws -> Int {
         // Workflow refused a second waiver of the rule under the entry's lock; the unique key
         // is the last line of defence.
         try connection.query("""
-            INSERT INTO waivers (entry_id, rule, reason, granted_by)
-            VALUES (\(entryID), \(rule.rawValue), \(reason), \(caller.actor.name))
-            """)
+            WITH w AS (
+                INSERT INTO waivers (entry_id, rule, reason, granted_by)
+                VALUES (\(entryID), \(rule.rawValue), \(reason), \(caller.actor.name)))
+            UPDATE entries SET version = version + 1 WHERE id = \(entryID) RETURNING version
+            """).first!.decode("version")
     }
 
     static func setControlFigure(unit: String, year: Int, amount: Money, by caller: Caller, on connection: PostgresConnection) throws {
         try connection.query("""
             INSERT INTO control_figures (unit_code, year, amount, set_by) VALUES (\(unit), \(year), \(amount), \(caller.actor.name))
             ON CONFLICT (unit_code, year) DO UPDATE SET amount = EXCLUDED.amount, set_by = EXCLUDED.set_by, set_at = now()
+            """)
+    }
+
+    static func insertOrganization(_ organization: Organization, on connection: PostgresConnection) throws {
+        do {
+            try connection.query("""
+                INSERT INTO organizations (code, name, kind, parent_code, nature, level, funding)
+                VALUES (\(organization.code), \(organization.name), \(organization.kind.rawValue), \(organization.parentCode),
+                        \(organization.nature), \(organization.level), \(organization.funding))
+                """)
+        } catch {
+            // Workflow refused a taken code; only a concurrent add of the same code gets here.
+            if error.sqlState == .uniqueViolation { throw WorkflowError.conflict("organization \(organization.code) already exists") }
+            throw error
+        }
+    }
+
+    static func insertUser(name: String, role: Role, org: String?, on connection: PostgresConnection) throws {
+        do {
+            try connection.query("INSERT INTO users (name, role, org_code) VALUES (\(name), \(role.rawValue), \(org))")
+        } catch {
+            // Workflow refused a taken name; only a concurrent add of the same name gets here.
+            if error.sqlState == .uniqueViolation { throw WorkflowError.conflict("user \(name) already exists") }
+            throw error
+        }
+    }
+
+    /// The publication row (its id from the sequence) and the inputs it freezes, in one statement.
+    static func recordPublication(
+        department: String, year: Int, entryCount: Int, overrideReason: String?, frozen: BLPEntryMapping.DisclosureInputs,
+        by caller: Caller, on connection: PostgresConnection
+    ) throws -> Int64 {
+        var statement: SQL = """
+            WITH p AS (
+                INSERT INTO publications (department_code, year, published_by, entry_count, override_reason)
+                VALUES (\(department), \(year), \(caller.actor.name), \(entryCount), \(overrideReason))
+                RETURNING id)
+            """
+        if !frozen.baseline.isEmpty {
+            var rows: [SQL] = []
+            for (metric, amount) in frozen.baseline.sorted(by: { $0.key < $1.key }) {
+                let row: SQL = "(\(metric)::text, \(amount)::numeric)"
+                rows.append(row)
+            }
+            statement.append("""
+                , b AS (INSERT INTO publication_baselines (publication_id, metric, amount)
+                        SELECT p.id, v.metric, v.amount FROM p, (VALUES \(joined(rows))) AS v(metric, amount))
+                """)
+        }
+        if !frozen.narrative.isEmpty {
+            var rows: [SQL] = []
+            for (section, text) in frozen.narrative.sorted(by: { $0.key < $1.key }) {
+                let row: SQL = "(\(section)::text, \(text)::text)"
+                rows.append(row)
+            }
+            statement.append("""
+                , n AS (INSERT INTO publication_narratives (publication_id, section, text)
+                        SELECT p.id, v.section, v.text FROM p, (VALUES \(joined(rows))) AS v(section, text))
+                """)
+        }
+        statement.append(" SELECT id FROM p")
+        return try connection.query(statement).first!.decode("id")
+    }
+
+    static func issueToken(user: String, sha256: [UInt8], expiresAt: Date?, on connection: PostgresConnection) throws {
+        let expires: Timestamp? = expiresAt.map { Timestamp($0) }
+        let hash = ByteA(sha256)
+        try connection.query("""
+            INSERT INTO api_tokens (user_id, token_hash, expires_at) SELECT id, \(hash), \(expires) FROM users WHERE name = \(user)
+            """)
+    }
+
+    static func revokeUser(_ name: String, on connection: PostgresConnection) throws {
+        try connection.query("""
+            WITH u AS (UPDATE users SET revoked_at = coalesce(revoked_at, now()) WHERE name = \(name) RETURNING id)
+            UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE user_id IN (SELECT id FROM u)
+            """)
+    }
+
+    static func setDisclosureBaseline(
+        department: String, year: Int, metric: String, amount: Money, by caller: Caller, on connection: PostgresConnection
+    ) throws {
+        try connection.query("""
+            INSERT INTO disclosure_baselines (department_code, year, metric, amount, updated_by)
+            VALUES (\(department), \(year), \(metric), \(amount), \(caller.actor.name))
+            ON CONFLICT (department_code, year, metric)
+            DO UPDATE SET amount = EXCLUDED.amount, updated_by = EXCLUDED.updated_by, updated_at = now()
+            """)
+    }
+
+    static func setDisclosureNarrative(
+        department: String, year: Int, section: String, text: String, by caller: Caller, on connection: PostgresConnection
+    ) throws {
+        try connection.query("""
+            INSERT INTO disclosure_narratives (department_code, year, section, text, updated_by)
+            VALUES (\(department), \(year), \(section), \(text), \(caller.actor.name))
+            ON CONFLICT (department_code, year, section)
+            DO UPDATE SET text = EXCLUDED.text, updated_by = EXCLUDED.updated_by, updated_at = now()
             """)
     }
 }

@@ -10,9 +10,11 @@ import Workflow
 /// Wires the router, middleware and services. Every dependency comes in as a parameter.
 func buildApplication(
     configuration: ServerConfiguration, pool: ConnectionPool, logger: Logger,
-    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), tokens: TokenCache = TokenCache()
+    metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), tokens: TokenCache = TokenCache(),
+    budget: BodyBudget? = nil
 ) async throws -> some ApplicationProtocol {
-    let budget = BodyBudget(capacity: configuration.limits.maxBufferedBodyBytes)
+    // `budget`: a test passes its own, to see when a request holds its bytes.
+    let budget = budget ?? BodyBudget(capacity: configuration.limits.maxBufferedBodyBytes)
     let router = buildRouter(pool: pool, limits: configuration.limits, budget: budget, metrics: metrics, tokens: tokens)
     let limits = configuration.limits
     var app = Application(

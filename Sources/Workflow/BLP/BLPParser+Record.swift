@@ -273,7 +273,7 @@ extension BLPParser {
             end += 1
         }
         let character = text(bytes, index..<end)
-        if let scalar = character.unicodeScalars.first, BLPText.isControl(scalar) {
+        if let scalar = character.unicodeScalars.first, TextLimits.isControl(scalar) {
             return "<\(BLPText.codePoint(scalar.value))>"
         }
         return character

@@ -96,7 +96,7 @@ public struct BLPResponseLine: Sendable, Equatable, CustomStringConvertible {
         guard !BLPWriter.canEncode(value) else { return value }
         var out = ""
         for scalar in value.unicodeScalars {
-            let keep = !BLPText.isControl(scalar) || scalar == "\n" || scalar == "\t"
+            let keep = !TextLimits.isControl(scalar) || scalar == "\n" || scalar == "\t"
             out.unicodeScalars.append(keep ? scalar : "\u{FFFD}")
         }
         return out

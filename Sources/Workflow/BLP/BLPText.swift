@@ -34,11 +34,6 @@ enum BLPText {
         byte < 0x20 || byte == 0x7F
     }
 
-    /// Unicode category Cc: C0, DEL and C1 (U+0080–U+009F).
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F)
-    }
-
     /// `U+XXXX` for messages.
     static func codePoint(_ value: UInt32) -> String {
         let hex = String(value, radix: 16, uppercase: true)
@@ -55,7 +50,7 @@ enum BLPText {
                 out += "…"
                 break
             }
-            if isControl(scalar) {
+            if TextLimits.isControl(scalar) {
                 out += "<\(codePoint(scalar.value))>"
             } else {
                 out.unicodeScalars.append(scalar)

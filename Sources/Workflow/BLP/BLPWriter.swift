@@ -62,7 +62,7 @@ public enum BLPWriter {
     /// Whether `value` can be carried by BLP/1: it has no control character other than `\n` and `\t`.
     /// Validation may use this to refuse such text before it is stored, so every stored entry exports.
     public static func canEncode(_ value: String) -> Bool {
-        value.unicodeScalars.allSatisfy { !BLPText.isControl($0) || $0 == "\n" || $0 == "\t" }
+        value.unicodeScalars.allSatisfy { !TextLimits.isControl($0) || $0 == "\n" || $0 == "\t" }
     }
 
     private static func check(_ record: BLPRecord) throws(BLPWriteError) {
@@ -118,7 +118,7 @@ public enum BLPWriter {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            case _ where BLPText.isControl(scalar):
+            case _ where TextLimits.isControl(scalar):
                 out += "\\u" + BLPText.codePoint(scalar.value).dropFirst(2)  // U+001B → \u001B
             default: out.unicodeScalars.append(scalar)
             }
@@ -139,7 +139,7 @@ public enum BLPWriter {
                     || scalar == "\"" || scalar == "=" || scalar == "\\"
             }
             // The Unicode property lookup is slow; only non-ASCII text pays for it.
-            return BLPText.isControl(scalar) || scalar.properties.isWhitespace
+            return TextLimits.isControl(scalar) || scalar.properties.isWhitespace
         }
     }
 }

@@ -37,7 +37,8 @@ public enum PlannedWrite: Sendable, Hashable {
     /// A draft's content and children replaced; its version goes from `fromVersion` to the next
     /// (the row is locked, so nothing else moved it).
     case replaceDraftContent(id: UUID, content: EntryDraft, fromVersion: Int)
-    /// A waiver of `rule` for one entry revision, granted by the caller, with its reason.
+    /// A waiver of `rule` for one entry revision, granted by the caller, with its reason; the
+    /// entry's version increases (a waiver changes what its next action decides).
     case grantWaiver(entryID: UUID, rule: RuleCode, reason: String)
     /// A unit-year's control figure set or changed by the caller.
     case setControlFigure(unit: String, year: Int, amount: Money)
@@ -68,6 +69,27 @@ public enum PlannedWrite: Sendable, Hashable {
     case recordUnitsApproval(department: String, year: Int, number: String?)
     /// A new revision opened after the 批复 is a 调剂 or a 追加 (written once, with the revision).
     case recordAdjustmentKind(entryID: UUID, kind: AdjustmentKind)
+
+    // MARK: Organizations and users (AddOrganizationCommand, AddUserCommand, RevokeUserCommand)
+
+    /// A new department or unit.
+    case insertOrganization(Organization)
+    /// A new, active user.
+    case insertUser(name: String, role: Role, org: String?)
+    /// A bearer token of `user`, stored as its SHA-256 only; nil `expiresAt`: it never expires.
+    case issueToken(user: String, sha256: [UInt8], expiresAt: Date?)
+    /// A user and all its tokens revoked (already revoked ones keep their time).
+    case revokeUser(name: String)
+
+    // MARK: Disclosure inputs and publication (SaveDisclosureInputsCommand, PublishCommand)
+
+    /// A baseline figure of a department-year's disclosure inputs set by the caller.
+    case setDisclosureBaseline(department: String, year: Int, metric: String, amount: Money)
+    /// A narrative section of a department-year's disclosure inputs set by the caller.
+    case setDisclosureNarrative(department: String, year: Int, section: String, text: String)
+    /// A publication of a department-year by the caller (its id the next of the sequence), with
+    /// the disclosure inputs it freezes: the public disclosure shows them until the next one.
+    case recordPublication(department: String, year: Int, entryCount: Int, overrideReason: String?, frozen: BLPEntryMapping.DisclosureInputs)
 }
 
 /// One audit event to append. Chain position, time, hashes and signature are the appender's.

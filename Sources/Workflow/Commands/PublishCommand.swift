@@ -20,23 +20,13 @@ public struct PublishCommand: Sendable {
         self.overrideReason = overrideReason
     }
 
-    /// A published revision a new one supersedes.
-    public struct PublishedRevision: Sendable, Hashable {
-        public var id: UUID
-        public var revision: Int
-        public init(id: UUID, revision: Int) {
-            self.id = id
-            self.revision = revision
-        }
-    }
-
     /// The first step's snapshot.
     public struct Snapshot: Sendable {
         public var departmentExists: Bool
         /// The department-year's approved entries (locked), in code order.
         public var approved: [BudgetEntry] = []
         /// The published revisions of the approved entries' codes, by code.
-        public var published: [String: [PublishedRevision]] = [:]
+        public var published: [String: [RevisionReference]] = [:]
         /// The publication the disclosure inputs were last frozen with, if any.
         public var previousPublication: Int64?
         /// The disclosure inputs that differ from those frozen with it (all at the first).
@@ -109,8 +99,11 @@ public struct PublishCommand: Sendable {
     }
 
     /// Step two: a failed cross-check blocks the publication unless overridden with a reason;
-    /// otherwise the publication's own audit event.
-    public func finish(published: [BudgetEntry], inputsChanged: [String], failedChecks: [FailedCheck]) throws(WorkflowError) -> Plan {
+    /// otherwise the publication itself, freezing the disclosure inputs as they stand
+    /// (`frozen`), and its audit event.
+    public func finish(
+        published: [BudgetEntry], inputsChanged: [String], failedChecks: [FailedCheck], frozen: BLPEntryMapping.DisclosureInputs
+    ) throws(WorkflowError) -> Plan {
         let override = overrideReason?.trimmingCharacters(in: .whitespacesAndNewlines)
         if !failedChecks.isEmpty, override?.isEmpty ?? true {
             throw .batchFailed(
@@ -127,7 +120,10 @@ public struct PublishCommand: Sendable {
         var changes = ["entries": String(published.count), "amount": amount.description]
         if !inputsChanged.isEmpty { changes["inputs_changed"] = inputsChanged.joined(separator: ", ") }
         if !failedChecks.isEmpty { changes["overridden_checks"] = failedChecks.map { "\($0.code) \($0.subject)" }.joined(separator: "; ") }
-        return Plan(events: [PlannedEvent(
+        return Plan(
+            writes: [.recordPublication(
+                department: department, year: year, entryCount: published.count, overrideReason: overrideReason, frozen: frozen)],
+            events: [PlannedEvent(
             chain: "publication:\(department):\(year)", action: "publish", reason: failedChecks.isEmpty ? nil : override,
             changes: changes)])
     }

@@ -1,3 +1,5 @@
+import Workflow
+
 /// Text from the database or a user, made safe to print on a terminal: every character that a
 /// terminal acts on instead of showing is shown as `<U+XXXX>`. That is every control character
 /// (C0 such as ESC, CR and backspace; DEL; C1 such as NEL and CSI), which could recolour, clear or
@@ -23,7 +25,7 @@ enum TerminalText {
         let v = scalar.value
         if v >= 0x20 && v < 0x7F { return false }
         if v == 0x0A || v == 0x09 { return !keepingLineBreaks }
-        if v < 0x20 || (0x7F...0x9F).contains(v) { return true }
+        if TextLimits.isControl(scalar) { return true }
         switch v {
         case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069,  // bidirectional controls
              0x2028, 0x2029:  // line and paragraph separators
