@@ -26,7 +26,7 @@ struct Budgetctl: AsyncParsableCommand {
             """,
         subcommands: [
             Migrate.self, Org.self, User.self, Queue.self, Show.self, Submit.self, Approve.self, Reject.self,
-            Publish.self, ApproveBudget.self, ApproveUnits.self, BudgetApprovalCommand.self, DeadlinesCommand.self,
+            Publish.self, ApproveBudget.self, ApproveUnits.self, BudgetApprovalCommand.self, DeadlinesCommand.self, SummaryCommand.self,
             Control.self, Waive.self, Year.self, Import.self, Export.self, Audit.self, DisclosureCommand.self,
         ]
     )

@@ -184,6 +184,22 @@ struct SampleYearTests {
             // Every round's figures side by side: an entry and the unit.
             #expect(try await figures(ofEntry: supervision) == ["一上": "150000.00", "二上": "150000.00", "批复": "150000.00", "change": "0.00"])
             #expect(try await unitFigures() == ["一上": "10124900.00", "二上": "10124900.00", "批复": "10124900.00", "change": "0.00"])
+            // And the department: its total, each unit's, side by side, over the API and budgetctl.
+            let department = try await get("/v1/departments/201/years/2020/summary", "reviewer-201")
+            #expect(department["figures"] as? [String: String]
+                    == ["一上": "10124900.00", "二上": "10124900.00", "批复": "10124900.00", "change": "0.00"])
+            let unitLines = try #require(department["units"] as? [[String: Any]])
+            let sampleUnit = try #require(unitLines.first { $0["unit"] as? String == "201002" })
+            #expect(sampleUnit["total"] as? String == "10124900.00")
+            #expect(sampleUnit["figures"] as? [String: String]
+                    == ["一上": "10124900.00", "二上": "10124900.00", "批复": "10124900.00", "change": "0.00"])
+            #expect(unitLines.filter { $0["unit"] as? String != "201002" }.allSatisfy { $0["total"] as? String == "0.00" })
+            // An officer's scope is one unit: the department's summary is not there for it.
+            let refused = try await client.execute(
+                uri: "/v1/departments/201/years/2020/summary", method: .get, headers: world.headers("officer-201002"))
+            #expect(refused.status == .notFound, "\(refused.text)")
+            let printed = try await ctl(["summary", "--department", "201", "--year", "2020"], as: "finance")
+            #expect(printed.stdout.contains("批复") && printed.stdout.contains("201002"), "\(printed.stdout)")
             let approval = try await get("/v1/departments/201/years/2020/budget-approval", "reviewer-201")
             #expect(approval["number"] as? String == "徐财预〔2020〕1号")
             #expect(approval["congress_date"] as? String == "2020-01-08")

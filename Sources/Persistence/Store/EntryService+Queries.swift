@@ -196,25 +196,11 @@ extension EntryService {
         try await pool.withConnection { connection in
             let scope = try Self.unitScope(unit, for: caller.actor, on: connection)
             var summary = Summary(unit: unit, year: year, total: .zero, byKind: [:], bySource: [:], byState: [:])
-            for row in try connection.query("""
+            try summary.tally(connection.query("""
                 SELECT state, kind, count(*)::int AS n, sum(amount) AS amount, sum(general) AS general, sum(fund) AS fund,
                        sum(state_capital) AS state_capital, sum(special) AS special, sum(other) AS other
                 FROM entries WHERE unit_code = \(unit) AND year = \(year) GROUP BY state, kind
-                """) {
-                let state: String = try row.decode("state")
-                let amount: Money = try row.decode("amount")
-                var stateTotal = summary.byState[state] ?? .init(count: 0, amount: .zero)
-                stateTotal.count += try row.decode("n", as: Int.self)
-                stateTotal.amount = try stateTotal.amount.adding(amount)
-                summary.byState[state] = stateTotal
-                guard state != EntryState.discarded.rawValue, state != EntryState.superseded.rawValue else { continue }
-                summary.total = try summary.total.adding(amount)
-                let kind: String = try row.decode("kind")
-                summary.byKind[kind] = try (summary.byKind[kind] ?? .zero).adding(amount)
-                for source in ["general", "fund", "state_capital", "special", "other"] {
-                    summary.bySource[source] = try (summary.bySource[source] ?? .zero).adding(try row.decode(source))
-                }
-            }
+                """))
             summary.controlFigure = try connection.query("""
                 SELECT amount FROM control_figures WHERE unit_code = \(unit) AND year = \(year)
                 """).first?.decode("amount", as: Money.self)
@@ -223,6 +209,120 @@ extension EntryService {
             summary.figures = try Self.roundTotals(unit: unit, year: year, on: connection)
             summary.deadlines = try Self.deadlines(year: year, department: scope.departmentCode, for: caller.actor, on: connection)
             return summary
+        }
+    }
+
+    /// Totals of a department-year: its units' entries by kind, funding source and state, and each
+    /// unit's total with its figures side by side by round (一上 / 二上 / 批复) in a managed year.
+    ///
+    /// The finance bureau and auditors read any department, a department reviewer its own; an
+    /// officer (whose scope is one unit) and anyone else gets 404, as if it did not exist.
+    public struct DepartmentSummary: Sendable, Hashable, Encodable {
+        public var department: String
+        public var year: Int
+        public var total: Money
+        public var byKind: [String: Money]
+        public var bySource: [String: Money]
+        public var byState: [String: Summary.StateTotal]
+        /// The department's totals side by side by round (managed years only).
+        public var figures: RoundFigures?
+        public var units: [UnitLine]
+        /// The running clocks of the department-year (批复, units' 批复, publication), overdue first.
+        public var deadlines: [BudgetClocks.Deadline]
+
+        public struct UnitLine: Sendable, Hashable, Encodable {
+            public var unit: String
+            public var name: String
+            /// Entries in force or in preparation (neither discarded nor superseded).
+            public var total: Money
+            public var figures: RoundFigures?
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case department, year, total, figures, units, deadlines
+            case byKind = "by_kind"
+            case bySource = "by_source"
+            case byState = "by_state"
+        }
+    }
+
+    public func summary(department: String, year: Int, for caller: Caller) async throws -> DepartmentSummary {
+        try await pool.transaction(isolation: .repeatableRead, readOnly: true) { connection in
+            switch caller.actor.readScope {
+            case .everything: break
+            case .department(let own) where own == department: break
+            case .department, .unit: throw WorkflowError.notFound(resource: "department")
+            case .nothing: throw WorkflowError.forbidden("role \(caller.actor.role.rawValue) may not read budgets")
+            }
+            guard try Self.departmentExists(department, on: connection) else { throw WorkflowError.notFound(resource: "department") }
+            var totals = Summary(unit: "", year: year, total: .zero, byKind: [:], bySource: [:], byState: [:])
+            try totals.tally(connection.query("""
+                SELECT state, kind, count(*)::int AS n, sum(amount) AS amount, sum(general) AS general, sum(fund) AS fund,
+                       sum(state_capital) AS state_capital, sum(special) AS special, sum(other) AS other
+                FROM entries WHERE department_code = \(department) AND year = \(year) GROUP BY state, kind
+                """))
+            let managed = try connection.query("SELECT EXISTS (SELECT 1 FROM budget_rounds WHERE year = \(year)) AS managed")
+                .first!.decode("managed", as: Bool.self)
+            var units: [DepartmentSummary.UnitLine] = []
+            var departmentFigures = RoundFigures()
+            for row in try connection.query("""
+                SELECT o.code, o.name,
+                       (SELECT coalesce(sum(amount), 0) FROM entries
+                        WHERE unit_code = o.code AND year = \(year) AND state NOT IN ('discarded', 'superseded')) AS total,
+                       (SELECT sum(amount) FROM round_figures WHERE unit_code = o.code AND year = \(year) AND stage = '一上') AS first_up,
+                       (SELECT sum(amount) FROM round_figures WHERE unit_code = o.code AND year = \(year) AND stage = '批复') AS approved,
+                       (SELECT sum(amount) FROM (
+                            SELECT DISTINCT ON (code) amount FROM entries
+                            WHERE unit_code = o.code AND year = \(year) AND round = '二上' AND state NOT IN ('discarded', 'superseded')
+                            ORDER BY code, revision DESC) latest) AS second_up
+                FROM organizations o WHERE o.parent_code = \(department) AND o.kind = 'unit' ORDER BY o.code
+                """) {
+                var line = DepartmentSummary.UnitLine(
+                    unit: try row.decode("code"), name: try row.decode("name"), total: try row.decode("total"))
+                if managed {
+                    let figures = RoundFigures(
+                        firstUp: try row.decode("first_up", as: Money?.self), secondUp: try row.decode("second_up", as: Money?.self),
+                        approved: try row.decode("approved", as: Money?.self))
+                    line.figures = figures
+                    departmentFigures.firstUp = try Self.sum(departmentFigures.firstUp, figures.firstUp)
+                    departmentFigures.secondUp = try Self.sum(departmentFigures.secondUp, figures.secondUp)
+                    departmentFigures.approved = try Self.sum(departmentFigures.approved, figures.approved)
+                }
+                units.append(line)
+            }
+            return DepartmentSummary(
+                department: department, year: year, total: totals.total, byKind: totals.byKind, bySource: totals.bySource,
+                byState: totals.byState, figures: managed ? departmentFigures : nil, units: units,
+                deadlines: try Self.deadlines(year: year, department: department, for: caller.actor, on: connection))
+        }
+    }
+
+    /// A sum of figures where absent means "does not exist": absent only when both are.
+    private static func sum(_ a: Money?, _ b: Money?) throws -> Money? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return try a.adding(b)
+    }
+}
+
+extension EntryService.Summary {
+    /// Adds rows of (state, kind, n, amount, funding columns): every state counts in `byState`;
+    /// only entries in force or in preparation count in the totals.
+    mutating func tally<Rows: Sequence>(_ rows: Rows) throws where Rows.Element == PostgresRow {
+        for row in rows {
+            let state: String = try row.decode("state")
+            let amount: Money = try row.decode("amount")
+            var stateTotal = byState[state] ?? .init(count: 0, amount: .zero)
+            stateTotal.count += try row.decode("n", as: Int.self)
+            stateTotal.amount = try stateTotal.amount.adding(amount)
+            byState[state] = stateTotal
+            guard state != EntryState.discarded.rawValue, state != EntryState.superseded.rawValue else { continue }
+            total = try total.adding(amount)
+            let kind: String = try row.decode("kind")
+            byKind[kind] = try (byKind[kind] ?? .zero).adding(amount)
+            for source in ["general", "fund", "state_capital", "special", "other"] {
+                bySource[source] = try (bySource[source] ?? .zero).adding(try row.decode(source))
+            }
         }
     }
 }

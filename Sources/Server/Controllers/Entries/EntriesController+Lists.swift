@@ -54,4 +54,12 @@ extension EntriesController {
         let summary = try await entries.summary(unit: try context.parameters.require("unit"), year: try Self.year(context), for: caller)
         return try Reply.json(summary).response
     }
+
+    @Sendable func departmentSummary(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        try Self.requireJSON(request, what: "a summary")
+        let summary = try await entries.summary(
+            department: try context.parameters.require("department"), year: try Self.year(context), for: caller)
+        return try Reply.json(summary).response
+    }
 }

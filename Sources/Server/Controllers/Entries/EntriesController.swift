@@ -21,5 +21,6 @@ struct EntriesController: Sendable {
         group.post("units/:unit/years/:year/actions/submit", use: submitAll)
         group.post("departments/:department/years/:year/actions/publish", use: publish)
         group.get("units/:unit/years/:year/summary", use: summary)
+        group.get("departments/:department/years/:year/summary", use: departmentSummary)
     }
 }
