@@ -149,6 +149,20 @@ struct BudgetYearBLPAPITests {
                 }
             }
             #expect(try await client.execute(uri: "/v1/deadlines", method: .get, headers: world.headers("finance", accept: "image/png")).status == .notAcceptable)
+
+            // The units' 批复 adds its number; a control character an older row may hold is written
+            // as an escape, never as the raw byte.
+            let units = try await client.execute(uri: BudgetApprovalAPITests.approveUnits, method: .post,
+                headers: world.headers("reviewer-201", contentType: "text/plain"), body: ByteBuffer(text: #"approval number="徐委办\"3\"号""#))
+            try #require(units.status == .ok, "\(units.text)")
+            let after = try Self.records(try await client.execute(uri: path, method: .get, headers: world.headers("finance", accept: "text/plain")))
+            let unitsJSON = try await client.execute(uri: path, method: .get, headers: world.headers("finance")).json()["units_approval"] as? [String: Any]
+            #expect(after.first?["units_number"] == #"徐委办"3"号"# && after.first?["units_number"] == Self.text(unitsJSON?["number"]))
+            #expect(after.first?["units_approved_by"] == "reviewer-201" && after.first?["units_approved_at"] == Self.text(unitsJSON?["approved_at"]))
+            try f.db.superuser().query("UPDATE organizations SET name = \("区委\u{1B}办") WHERE code = '201'")
+            let escaped = try await client.execute(uri: path, method: .get, headers: world.headers("finance", accept: "text/plain"))
+            #expect(escaped.text.contains(#"department_name="区委\u001B办""#) && !escaped.text.unicodeScalars.contains("\u{1B}"))
+            #expect(escaped.text.split(separator: "\n").count == 1 + 1 + EntryKind.allCases.count + 5 + 1)
         }
     }
 }
