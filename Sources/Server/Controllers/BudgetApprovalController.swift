@@ -124,7 +124,8 @@ struct BudgetApprovalController: Sendable {
         }.response
     }
 
-    /// JSON by default; `?format=html` or `Accept: text/html` for the printable page.
+    /// JSON by default; `?format=html` or `Accept: text/html` for the printable page, `?format=blp`
+    /// or `Accept: text/plain` for BLP (`approval` and `approval_total` records). Another Accept is 406.
     @Sendable func document(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let department = try context.parameters.require("department")
@@ -132,30 +133,41 @@ struct BudgetApprovalController: Sendable {
         let format: String
         if let asked = request.uri.queryParameters["format"].map(String.init) {
             format = asked
+        } else if (request.headers[.accept] ?? "").lowercased().contains("text/html") {
+            format = "html"
         } else {
-            format = (request.headers[.accept] ?? "").lowercased().contains("text/html") ? "html" : "json"
+            format = try WireFormat.ofResponse(request, default: .json) == .blp ? "blp" : "json"
         }
-        guard format == "json" || format == "html" else {
-            throw APIError.badRequest("unknown format \(format.prefix(20)): json or html", field: "format")
+        guard format == "json" || format == "html" || format == "blp" else {
+            throw APIError.badRequest("unknown format \(format.prefix(20)): json, html or blp", field: "format")
         }
         let document = try await entries.budgetApprovalDocument(department: department, year: year, for: caller)
-        if format == "html" {
+        switch format {
+        case "html":
             return Reply(status: .ok, contentType: "text/html; charset=utf-8", body: Array(BudgetApprovalHTML.render(document).utf8)).response
+        case "blp":
+            return Reply.blp(try BudgetYearBLP.approval(document)).response
+        default:
+            return try Reply.json(document).response
         }
-        return try Reply.json(document).response
     }
 
     struct Deadlines: Encodable {
         var items: [BudgetClocks.Deadline]
     }
 
-    /// `?year=&department=`: every running clock in the caller's scope, overdue first.
+    /// `?year=&department=`: every running clock in the caller's scope, overdue first; JSON, or
+    /// BLP (a `deadline` record per clock) to `Accept: text/plain`.
     @Sendable func deadlines(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
+        let format = try WireFormat.ofResponse(request, default: .json)
         let query = request.uri.queryParameters
         let year = try query["year"].map { try EntriesController.parseYear(String($0)) }
         let department = query["department"].map(String.init)
         let found = try await entries.deadlines(year: year, department: department, for: caller)
-        return try Reply.json(Deadlines(items: found)).response
+        switch format {
+        case .json: return try Reply.json(Deadlines(items: found)).response
+        case .blp: return Reply.blp(try BudgetYearBLP.deadlines(found)).response
+        }
     }
 }

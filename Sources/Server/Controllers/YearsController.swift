@@ -3,7 +3,8 @@ import Hummingbird
 import Persistence
 import Workflow
 
-/// A fiscal year's calendar of rounds (二上二下): `GET /v1/years/{year}`, for anyone signed in.
+/// A fiscal year's calendar of rounds (二上二下): `GET /v1/years/{year}`, for anyone signed in;
+/// JSON, or BLP (`year` and `round` records) to `Accept: text/plain`.
 /// The finance bureau opens, extends and closes rounds with `budgetctl year …`.
 struct YearsController: Sendable {
     let years: YearService
@@ -14,8 +15,12 @@ struct YearsController: Sendable {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        try EntriesController.requireJSON(request, what: "a year's calendar")
+        let format = try WireFormat.ofResponse(request, default: .json)
         let year = try EntriesController.year(context)
-        return try Reply.json(try await years.calendar(year, for: caller)).response
+        let calendar = try await years.calendar(year, for: caller)
+        switch format {
+        case .json: return try Reply.json(calendar).response
+        case .blp: return Reply.blp(try BudgetYearBLP.calendar(calendar)).response
+        }
     }
 }

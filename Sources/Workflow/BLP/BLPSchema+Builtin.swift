@@ -29,4 +29,21 @@ extension BLPSchema {
         RecordType("error", keys: ["line", "field", "code", "reason"]),
         RecordType("warn", keys: ["line", "entry", "rule", "cell", "ceiling", "used", "amount", "excess"]),
     ])
+
+    /// Read-only views of a budget year (SPEC §5), answered to `Accept: text/plain`: the calendar
+    /// (`GET /v1/years/{year}`: one `year` line, then a `round` line per round), control-figure
+    /// sheets (a `control` line per cell), the 批复 document (one `approval` line, then
+    /// `approval_total` lines by unit, kind, funding and project) and running clocks (`deadline`).
+    /// Money in yuan with two decimals; a key without a value (no ceiling, not closed) is left out.
+    public static let budgetYear = BLPSchema([
+        RecordType("year", keys: ["year", "managed", "today", "entry_round"]),
+        RecordType("round", keys: ["year", "round", "opens_on", "closes_on", "closed_at", "state", "opened_by", "opened_at", "version"]),
+        RecordType("control", keys: ["level", "holder", "year", "cell", "ceiling", "allocated", "used", "remaining"]),
+        RecordType("approval", keys: [
+            "department", "department_name", "year", "number", "congress_date", "approved_at", "approved_by", "total",
+            "units_number", "units_approved_at", "units_approved_by",
+        ]),
+        RecordType("approval_total", keys: ["by", "key", "name", "unit", "amount", "personnel", "operation", "project"]),
+        RecordType("deadline", keys: ["clock", "department", "year", "started_on", "due_on", "days_left"]),
+    ])
 }
