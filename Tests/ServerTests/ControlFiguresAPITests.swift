@@ -38,6 +38,49 @@ struct ControlFiguresAPITests {
         }
     }
 
+    @Test("PUT control-figures: the finance bureau sets a department's cells, its reviewer allocates over the API (JSON or BLP); beyond the figure, bad cells, others refused")
+    func putFigures() async throws {
+        let world = try await APIWorld.make()
+        try await world.app().test(.router) { client in
+            let department = "/v1/departments/201/years/2021/control-figures", unit = "/v1/units/201002/years/2021/control-figures"
+            func put(_ path: String, _ user: String, _ body: String, _ type: String = "application/json") async throws -> TestResponse {
+                try await client.execute(uri: path, method: .put, headers: world.headers(user, contentType: type), body: ByteBuffer(text: body))
+            }
+            func cell(_ response: TestResponse, _ name: String) throws -> [String: Any] {
+                let cells = try #require(try response.json()["cells"] as? [[String: Any]])
+                return try #require(cells.first { $0["cell"] as? String == name })
+            }
+            let set = try await put(department, "finance", #"{"cells": {"kind:project": "500000.00"}, "reason": "一下控制数"}"#)
+            #expect(set.status == .ok, "\(set.text)")
+            #expect(try cell(set, "kind:project")["ceiling"] as? String == "500000.00")
+
+            let allocated = try await put(unit, "reviewer-201", #"{"cells": {"kind:project": "300000.00"}}"#)
+            #expect(allocated.status == .ok, "\(allocated.text)")
+            #expect(try cell(allocated, "kind:project")["ceiling"] as? String == "300000.00")
+            // BLP: the same allocation changed; repeating it changes nothing.
+            for _ in 0..<2 {
+                let blp = try await put(unit, "reviewer-201", "figure cell=kind:project amount=400000.00\nreason text=\"调整\"\n", "text/plain")
+                #expect(blp.status == .ok, "\(blp.text)")
+                #expect(try cell(blp, "kind:project")["ceiling"] as? String == "400000.00")
+            }
+
+            let beyond = try await put(unit, "reviewer-201", #"{"cells": {"kind:project": "500000.01"}}"#)
+            #expect(beyond.status == .unprocessableContent && beyond.text.contains("kind:project"), "\(beyond.text)")
+            for body in [#"{"cells": {"kind:nothing": "1.00"}}"#, #"{"cells": {"kind:project": "1.001"}}"#,
+                         #"{"cells": {"kind:project": "-1.00"}}"#, #"{"cells": {}, "amount": "1.00"}"#] {
+                let bad = try await put(unit, "reviewer-201", body)
+                #expect(bad.status == .unprocessableContent || bad.status == .badRequest, "\(body): \(bad.text)")
+            }
+            #expect(try await put(unit, "officer-201002", #"{"cells": {"kind:project": "1.00"}}"#).status == .forbidden)
+            #expect(try await put(department, "reviewer-201", #"{"cells": {"kind:project": "1.00"}}"#).status == .forbidden)
+            #expect(try await put("/v1/units/202001/years/2021/control-figures", "reviewer-201",
+                                  #"{"cells": {"kind:project": "1.00"}}"#).status == .notFound)
+            // Nothing refused changed the figures.
+            let after = try await client.execute(uri: unit, method: .get, headers: world.headers("finance"))
+            #expect(try cell(after, "kind:project")["ceiling"] as? String == "400000.00")
+        }
+    }
+
     @Test("in a managed year a draft past a unit's cell is saved with warnings (BLP warn lines, JSON warnings); submit is refused with V7")
     func warningsThenRefusal() async throws {
         let world = try await APIWorld.make()

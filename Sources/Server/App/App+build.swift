@@ -66,7 +66,7 @@ func buildRouter(
     YearsController(years: YearService(pool: pool)).addRoutes(to: v1)
     let disclosures = DisclosureController(disclosures: DisclosureService(pool: pool), limits: limits)
     disclosures.addInputRoutes(to: v1)
-    ControlFiguresController(admin: admin).addRoutes(to: v1)
+    ControlFiguresController(admin: admin, limits: limits).addRoutes(to: v1)
     disclosures.addPublicRoutes(to: router)
     routes.load(router.routes)
     return router
