@@ -107,6 +107,12 @@ struct BudgetApprovalAPITests {
             #expect((try other.json()["items"] as? [Any])?.count == 0)
             #expect(try await client.execute(uri: "/v1/deadlines", method: .get, headers: world.headers("root")).status == .forbidden)
             #expect(try await client.execute(uri: "/v1/deadlines?year=1", method: .get, headers: world.headers("finance")).status == .badRequest)
+            // A blank or malformed department filter is refused naming it (schemathesis found `?department=` answered 200).
+            for filter in ["department=", "department=%20201", "department=a%22b"] {
+                let refused = try await client.execute(uri: "/v1/deadlines?\(filter)", method: .get, headers: world.headers("finance"))
+                #expect((refused.status == .badRequest || refused.status == .unprocessableContent) && refused.text.contains("department"),
+                        "\(filter): \(refused.status) \(refused.text)")
+            }
             let summary = try await client.execute(uri: "/v1/units/201002/years/2020/summary", method: .get,
                                                    headers: world.headers("officer-201002"))
             let summaryClocks = try #require(try summary.json()["deadlines"] as? [[String: Any]])

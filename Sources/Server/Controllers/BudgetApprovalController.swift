@@ -163,7 +163,8 @@ struct BudgetApprovalController: Sendable {
         let format = try WireFormat.ofResponse(request, default: .json)
         let query = request.uri.queryParameters
         let year = try query["year"].map { try EntriesController.parseYear(String($0)) }
-        let department = query["department"].map(String.init)
+        // The same rule as the entry lists: a department code, never blank or malformed (400 naming it).
+        let department = try EntriesController.organizationFilter(query["department"], field: "department")
         let found = try await entries.deadlines(year: year, department: department, for: caller)
         switch format {
         case .json: return try Reply.json(Deadlines(items: found)).response
